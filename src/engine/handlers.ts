@@ -1,0 +1,79 @@
+/**
+ * The engine's request handlers: one function per protocol method. Parameters arrive from another
+ * process, so each handler validates them before use.
+ */
+import { MoeScopeError } from '../core/errors';
+import { inspectModel } from '../core/onnx/inspect';
+import type { EngineMethod, EngineMethods, Progress } from '../protocol/engine';
+import { ortInfo } from './ort';
+import { ENGINE_VERSION } from './version';
+
+export interface RequestContext {
+  signal: AbortSignal;
+  progress(progress: Progress): void;
+}
+
+type Handler<M extends EngineMethod> = (
+  params: EngineMethods[M]['params'],
+  context: RequestContext,
+) => Promise<EngineMethods[M]['result']>;
+
+function badParams(method: string, why: string): MoeScopeError {
+  return new MoeScopeError('BAD_REQUEST', `Invalid parameters for ${method}: ${why}.`);
+}
+
+function cancelled(): MoeScopeError {
+  return new MoeScopeError('CANCELLED', 'Cancelled.');
+}
+
+/** Resolves after `ms`, or rejects with CANCELLED as soon as the signal aborts. */
+function hold(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(cancelled());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const ping: Handler<'moeScope/ping'> = async (params, context) => {
+  const holdMs = params?.holdMs ?? 0;
+  if (typeof holdMs !== 'number' || !(holdMs >= 0 && holdMs <= 60_000)) {
+    throw badParams('moeScope/ping', 'holdMs must be a number from 0 to 60000');
+  }
+  if (holdMs > 0) {
+    context.progress({ done: 0, total: holdMs, message: 'holding' });
+    await hold(holdMs, context.signal);
+  }
+  if (params?.echo !== undefined && !(params.echo instanceof Float32Array)) {
+    throw badParams('moeScope/ping', 'echo must be a Float32Array');
+  }
+  const ort = ortInfo();
+  return {
+    pid: process.pid,
+    engineVersion: ENGINE_VERSION,
+    nodeVersion: process.versions.node,
+    ortVersion: ort.version,
+    ...(ort.error ? { ortError: ort.error } : {}),
+    providers: ort.providers,
+    ...(params?.echo ? { echo: params.echo } : {}),
+  };
+};
+
+const inspect: Handler<'moeScope/inspect'> = async (params) => {
+  if (typeof params?.modelPath !== 'string' || params.modelPath.length === 0) {
+    throw badParams('moeScope/inspect', 'modelPath must be a non-empty string');
+  }
+  return inspectModel(params.modelPath);
+};
+
+export const handlers: { [M in EngineMethod]: Handler<M> } = {
+  'moeScope/ping': ping,
+  'moeScope/inspect': inspect,
+};

@@ -1,0 +1,96 @@
+/**
+ * The contract between the extension host (or any client) and the engine process. Method names
+ * are namespaced constants; each maps to one params type and one result type. Messages travel over
+ * Node's IPC channel with `serialization: 'advanced'` (structured clone), so typed arrays and
+ * ArrayBuffers cross as binary, never as JSON number arrays.
+ *
+ * This file imports neither `vscode` nor the DOM: host, engine, CLI and webview all share it.
+ */
+import type { ErrorValue } from '../core/errors';
+import type { ModelSummary } from '../core/onnx/types';
+
+export interface PingParams {
+  /**
+   * Hold the reply this long (ms, at most 60 000), honouring cancellation. A diagnostic for
+   * health checks and for tests of cancellation and crash recovery.
+   */
+  holdMs?: number;
+  /** Returned unchanged as `echo`: measures and checks binary transfer of tensors over IPC. */
+  echo?: Float32Array;
+}
+
+export interface PingResult {
+  pid: number;
+  engineVersion: string;
+  nodeVersion: string;
+  /** Version of onnxruntime-node when it loaded, or null with the reason in `ortError`. */
+  ortVersion: string | null;
+  ortError?: string;
+  /** Execution providers this onnxruntime-node build can use here (e.g. cpu, webgpu). */
+  providers: string[];
+  echo?: Float32Array;
+}
+
+export interface InspectParams {
+  modelPath: string;
+}
+
+export interface EngineMethods {
+  'moeScope/ping': { params: PingParams; result: PingResult };
+  'moeScope/inspect': { params: InspectParams; result: ModelSummary };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
+
+export const ENGINE_METHODS: readonly EngineMethod[] = ['moeScope/ping', 'moeScope/inspect'];
+
+/** Client → engine. */
+export type ToEngine =
+  { kind: 'request'; id: number; method: EngineMethod; params: unknown } | { kind: 'cancel'; id: number };
+
+export interface Progress {
+  done: number;
+  total: number;
+  message?: string;
+}
+
+/** Engine → client. A failed request is a value (`ok: false`), never a thrown exception. */
+export type FromEngine =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: ErrorValue }
+  | { kind: 'progress'; id: number; progress: Progress }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isRequestId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+export function isToEngine(message: unknown): message is ToEngine {
+  if (!isObject(message) || !isRequestId(message.id)) return false;
+  if (message.kind === 'cancel') return true;
+  return message.kind === 'request' && ENGINE_METHODS.includes(message.method as EngineMethod);
+}
+
+export function isFromEngine(message: unknown): message is FromEngine {
+  if (!isObject(message)) return false;
+  switch (message.kind) {
+    case 'response':
+      return (
+        isRequestId(message.id) && (message.ok === true || (message.ok === false && isObject(message.error)))
+      );
+    case 'progress':
+      return isRequestId(message.id) && isObject(message.progress);
+    case 'log':
+      return typeof message.message === 'string';
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,43 @@
+/** Access to the committed fixtures (trained by test/fixtures/train.py) and their references. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+export const MODELS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'models');
+export const DEMO_MODEL = join(REPO_ROOT, 'media', 'demo', 'softmoe_vit.onnx');
+
+export interface TensorRef {
+  name: string;
+  dtype: string;
+  shape: (number | string | null)[];
+}
+
+export interface FixtureReference {
+  name: string;
+  task: string;
+  testAccuracy: number;
+  opset: number;
+  producer: { name: string; version: string };
+  irVersion: number;
+  nodeCount: number;
+  inputs: TensorRef[];
+  outputs: TensorRef[];
+  layers: { id: string; kind: string; experts: number }[];
+  files: Record<string, string>;
+}
+
+export interface Fixture {
+  name: string;
+  modelPath: string;
+  reference: FixtureReference;
+}
+
+export function loadFixtures(): Fixture[] {
+  return readdirSync(MODELS_DIR)
+    .filter((file) => file.endsWith('.reference.json'))
+    .sort()
+    .map((file) => {
+      const reference = JSON.parse(readFileSync(join(MODELS_DIR, file), 'utf8')) as FixtureReference;
+      return { name: reference.name, modelPath: join(MODELS_DIR, `${reference.name}.onnx`), reference };
+    });
+}

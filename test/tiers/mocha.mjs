@@ -1,0 +1,25 @@
+// Runs compiled mocha test files in this process and returns their counts.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export function findTests(dir) {
+  const files = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...findTests(path));
+    else if (name.endsWith('.test.js')) files.push(path);
+  }
+  return files.sort();
+}
+
+export function runMocha(files, options = {}) {
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, ...options });
+  for (const file of files) mocha.addFile(file);
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => {
+      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
+      resolve({ passed: stats.passes, failed: stats.failures, skipped: stats.pending });
+    });
+  });
+}
