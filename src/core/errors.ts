@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
   | 'NOT_ONNX'
+  | 'NO_MOE_LAYER'
   | 'CORRUPT_ONNX'
   | 'ORT_UNAVAILABLE'
   | 'BAD_REQUEST'

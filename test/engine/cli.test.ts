@@ -30,7 +30,7 @@ describe('moe-scope CLI', () => {
   it('inspect prints a readable table for the bundled demo', () => {
     const run = cli('inspect', DEMO_MODEL);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /softmoe_vit\.onnx \(\d+\.\d KiB\)/);
+    assert.match(run.stdout, /softmoe_vit\.onnx \(\d+\.\d (KiB|MiB)\)/);
     assert.match(run.stdout, /^inputs:\n {2}pixels +float32 +\[batch, 1, 28, 28\]$/m);
     assert.match(run.stdout, /^outputs:\n {2}logits +float32 +\[batch, 10\]$/m);
     assert.match(run.stdout, /opset 17/);

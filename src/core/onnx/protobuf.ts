@@ -33,6 +33,8 @@ export interface Field {
   /** Payload bounds for length-delimited and fixed-width fields. */
   start: number;
   end: number;
+  /** Where the field's tag begins: [tagStart, end) is the whole field as serialized. */
+  tagStart: number;
 }
 
 /** Reads a varint at `offset`; returns [value, nextOffset]. Negative int64 comes back negative. */
@@ -84,7 +86,7 @@ export function forEachField(
     const number = Math.floor(tag / 8);
     const wireType = (tag & 7) as WireType;
     if (number <= 0) throw new ProtobufError(`invalid field number ${number}`, tagOffset);
-    const field: Field = { number, wireType, value: 0, start: pos, end: pos };
+    const field: Field = { number, wireType, value: 0, start: pos, end: pos, tagStart: tagOffset };
     switch (wireType) {
       case WireType.Varint: {
         const [value, next] = readVarint(bytes, pos, end);

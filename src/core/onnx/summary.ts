@@ -58,7 +58,7 @@ function readType(bytes: Bytes, start: number, end: number): { dtype: string; sh
   return result;
 }
 
-function readValueInfo(bytes: Bytes, start: number, end: number): TensorSpec {
+export function readValueInfo(bytes: Bytes, start: number, end: number): TensorSpec {
   const spec: TensorSpec = { name: '', dtype: 'unknown', shape: null };
   forEachField(bytes, start, end, (f) => {
     if (f.number === 1) spec.name = readString(bytes, f);

@@ -1,0 +1,113 @@
+/**
+ * Token-choice top-k and expert choice: a softmax over experts feeding a TopK. The TopK's axis
+ * decides the family: over the experts (the softmax axis) it is token choice; over the tokens
+ * (typically after a transpose) it is expert choice. A TopK on raw logits whose values feed a
+ * softmax (Mixtral's order) is token choice with renormalised weights.
+ */
+import type { GraphIndex, OnnxNode } from '../onnx/graph';
+import { withSource } from './softMoe';
+import { expertHints } from './hints';
+import { layerIdFromScope, moduleScope } from './scope';
+import { constantValues, consumersOf, nodeAxis, producerOf, VIEW_OPS } from './trace';
+import type { LayerCandidate } from './types';
+
+/** Walks from a TopK input up through views to a Softmax, mapping the TopK axis back through transposes. */
+function softmaxAbove(
+  graph: GraphIndex,
+  tensor: string,
+  axis: number,
+): { softmax: OnnxNode; axis: number | undefined } | undefined {
+  let current = tensor;
+  let mapped: number | undefined = axis;
+  for (let guard = 0; guard < 16; guard++) {
+    const node = producerOf(graph, current);
+    if (!node) return undefined;
+    if (node.opType === 'Softmax') return { softmax: node, axis: mapped };
+    if (!VIEW_OPS.has(node.opType)) return undefined;
+    if (node.opType === 'Transpose') {
+      const perm = node.attributes.get('perm');
+      if (perm?.type !== 'ints' || mapped === undefined) mapped = undefined;
+      else mapped = perm.value[mapped < 0 ? perm.value.length + mapped : mapped];
+    } else if (node.opType !== 'Identity' && node.opType !== 'Cast') {
+      mapped = undefined; // Reshapes change axis numbering; confirm numerically.
+    }
+    current = node.inputs[0]!;
+  }
+  return undefined;
+}
+
+/** Renormalised weights: TopK values divided by their own sum (Div(values, ReduceSum(values))). */
+function renormalisedWeights(graph: GraphIndex, values: string): string | undefined {
+  for (const node of consumersOf(graph, values)) {
+    if (node.opType !== 'Div' || node.inputs[0] !== values) continue;
+    const denominator = producerOf(graph, node.inputs[1]!);
+    if (denominator?.opType === 'ReduceSum' && denominator.inputs[0] === values) return node.outputs[0];
+  }
+  return undefined;
+}
+
+function sameAxis(a: number, b: number, rank: number | undefined): boolean {
+  if (a === b) return true;
+  if (rank === undefined) return false;
+  return (a < 0 ? a + rank : a) === (b < 0 ? b + rank : b);
+}
+
+export function detectTopK(graph: GraphIndex, bytes: Uint8Array): LayerCandidate[] {
+  const found: LayerCandidate[] = [];
+  for (const topk of graph.nodes) {
+    if (topk.opType !== 'TopK' || topk.domain !== '' || !topk.inputs[0]) continue;
+    const [values, indices] = topk.outputs;
+    if (!values || !indices) continue;
+    const k = topk.inputs[1] ? constantValues(graph, bytes, topk.inputs[1])?.[0] : undefined;
+    const topkAxis = nodeAxis(topk, -1);
+    const above = softmaxAbove(graph, topk.inputs[0], topkAxis);
+    const scope = moduleScope(above?.softmax ?? topk);
+    const id = layerIdFromScope(scope, `router_${topk.index}`);
+    const base = {
+      id,
+      anchor: topk.index,
+      hints: expertHints(graph, id, topk.name),
+      ...(k !== undefined ? { k } : {}),
+      ...withSource(topk),
+    };
+    if (above) {
+      const softmaxAxis = nodeAxis(above.softmax, -1);
+      const rank = graph.valueInfo.get(above.softmax.outputs[0]!)?.shape?.length;
+      const overExperts =
+        above.axis === undefined
+          ? true
+          : sameAxis(above.axis, softmaxAxis, rank ?? (above.axis >= 0 ? undefined : 3));
+      const probs = above.softmax.outputs[0]!;
+      if (overExperts) {
+        found.push({
+          ...base,
+          kind: 'topk',
+          tensors: { probs, topkIndices: indices, topkWeights: renormalisedWeights(graph, values) ?? values },
+          softmaxAxis,
+          evidence: `TopK ${topk.name || topk.index} over the experts of softmax ${above.softmax.name || above.softmax.index}`,
+        });
+      } else {
+        found.push({
+          ...base,
+          kind: 'expert_choice',
+          tensors: { probs, selected: indices, gates: values },
+          softmaxAxis,
+          evidence: `TopK ${topk.name || topk.index} over the tokens of softmax ${above.softmax.name || above.softmax.index}`,
+        });
+      }
+      continue;
+    }
+    // Mixtral order: TopK on logits, then a softmax over the k chosen values.
+    const softmaxAfter = consumersOf(graph, values).find((n) => n.opType === 'Softmax');
+    if (softmaxAfter) {
+      found.push({
+        ...base,
+        kind: 'topk',
+        tensors: { logits: topk.inputs[0], topkIndices: indices, topkWeights: softmaxAfter.outputs[0]! },
+        softmaxAxis: nodeAxis(softmaxAfter, -1),
+        evidence: `TopK ${topk.name || topk.index} on router logits followed by a softmax over the chosen experts`,
+      });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,245 @@
+/**
+ * The analysis run: read and index the model, detect its MoE layers, expose their routing tensors,
+ * open an ONNX Runtime session, stream the inputs through it in batches, confirm the layers on the
+ * first batch, accumulate per-layer metrics in bounded memory and keep full detail for the first
+ * samples. Runs in the engine process, and in-process for the CLI.
+ */
+import { createHash } from 'node:crypto';
+import { createAccumulator, LayerAccumulator } from '../core/analysis';
+import { detectLayers } from '../core/detect';
+import { confirmCandidate, extractBatch, MoeLayer, Outputs } from '../core/detect/confirm';
+import { loadInputs, parseNpy } from '../core/data';
+import type { InputSet, LoadOptions } from '../core/data';
+import { toLabels } from '../core/data/labels';
+import { readDataFile } from '../core/data/readFile';
+import { MoeScopeError } from '../core/errors';
+import { indexGraph } from '../core/onnx/graph';
+import { readModelBytes, summariseModelBytes } from '../core/onnx/inspect';
+import { exposeTensors } from '../core/onnx/instrument';
+import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
+import type { Tensor } from '../core/tensor';
+import type { Progress } from '../protocol/engine';
+import { fromOrt, toOrt } from './ortTensors';
+import { sampleLayer } from './sampleDetail';
+import { openSession, ProviderName } from './session';
+import { ENGINE_VERSION } from './version';
+
+export interface AnalyzeOptions {
+  modelPath: string;
+  /** Data file or folder; synthetic inputs from the model's input spec when absent. */
+  inputsPath?: string;
+  /** A separate .npy of integer labels (overrides labels inside the inputs file). */
+  labelsPath?: string;
+  batchSize?: number;
+  /** Analyse at most this many samples. */
+  limit?: number;
+  /** Keep full per-token detail for this many first samples. */
+  samples?: number;
+  providers?: ProviderName[];
+  load?: LoadOptions;
+}
+
+export interface RunContext {
+  signal?: AbortSignal;
+  progress?: (progress: Progress) => void;
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
+}
+
+/** Index of the largest value of each row of a [B, C] float tensor. */
+function argmaxRows(t: Tensor): Int32Array | undefined {
+  if (t.shape.length !== 2 || (t.dtype !== 'float32' && t.dtype !== 'float64')) return undefined;
+  const [rows, cols] = t.shape as [number, number];
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < cols; c++)
+      if ((t.data[r * cols + c] as number) > (t.data[r * cols + best] as number)) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+async function loadLabels(path: string, count: number): Promise<Int32Array> {
+  const labels = toLabels(parseNpy(await readDataFile(path), path), path);
+  if (labels.length !== count) {
+    throw new MoeScopeError(
+      'BAD_REQUEST',
+      `${path} holds ${labels.length} labels but the inputs have ${count} samples.`,
+    );
+  }
+  return labels;
+}
+
+export async function analyzeModel(options: AnalyzeOptions, context: RunContext = {}): Promise<Report> {
+  const started = performance.now();
+  const { signal } = context;
+  const bytes = await readModelBytes(options.modelPath);
+  const summary = summariseModelBytes(bytes, options.modelPath);
+  const graph = indexGraph(bytes, options.modelPath);
+  const detection = detectLayers(graph, bytes);
+  const name = options.modelPath.split(/[\\/]/).pop();
+  if (detection.candidates.length === 0) {
+    throw new MoeScopeError(
+      'NO_MOE_LAYER',
+      `No MoE layer found in ${name}: ${detection.searched}.`,
+      'If the model routes in a way MoE Scope does not recognise, name its tensors in a sidecar <model>.moe.json.',
+    );
+  }
+  const exposed = detection.candidates.flatMap((c) =>
+    Object.values(c.tensors).filter((t): t is string => !!t),
+  );
+  const instrumented = exposeTensors(
+    bytes,
+    graph,
+    exposed.map((tensor) => ({ name: tensor })),
+  );
+  checkCancelled(signal);
+
+  const inputs: InputSet = await loadInputs(options.inputsPath, summary.inputs, {
+    modelPath: options.modelPath,
+    ...options.load,
+  });
+  const count = Math.min(inputs.count, options.limit ?? Infinity);
+  const labels = options.labelsPath ? await loadLabels(options.labelsPath, inputs.count) : inputs.labels;
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const keep = Math.min(count, options.samples ?? 8);
+
+  const { session, provider, fallbacks } = await openSession(instrumented, options.providers ?? ['cpu']);
+  const warnings: string[] = [...fallbacks];
+  const predictionOutput = summary.outputs[0]?.name;
+  let layers: MoeLayer[] = [];
+  const accumulators = new Map<string, LayerAccumulator>();
+  const perSample: SampleDetail[] = [];
+  let correct = 0;
+  let labelled = 0;
+  let inferenceMs = 0;
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      checkCancelled(signal);
+      const end = Math.min(count, start + batchSize);
+      const feeds = Object.fromEntries(
+        Object.entries(inputs.batch(start, end)).map(([k, v]) => [k, toOrt(v)]),
+      );
+      const t0 = performance.now();
+      const results = await session.run(feeds);
+      inferenceMs += performance.now() - t0;
+      const outputs: Outputs = Object.fromEntries(
+        Object.entries(results).map(([k, v]) => [k, fromOrt(k, v)]),
+      );
+      const rows = end - start;
+      if (start === 0) {
+        layers = confirmAll(detection.candidates, outputs, rows, warnings);
+        if (layers.length === 0) {
+          throw new MoeScopeError(
+            'NO_MOE_LAYER',
+            `No MoE layer found in ${name}: ${detection.candidates.length} candidate(s) failed confirmation (${warnings.join('; ')}).`,
+          );
+        }
+        const classes = labels ? Math.max(...labels) + 1 : undefined;
+        for (const layer of layers) {
+          accumulators.set(
+            layer.id,
+            createAccumulator(layer.kind, {
+              experts: layer.experts,
+              slotsPerExpert: layer.slotsPerExpert,
+              k: layer.k,
+              ...(classes ? { classes } : {}),
+            }),
+          );
+        }
+      }
+      const predictions = predictionOutput ? argmaxRows(outputs[predictionOutput]!) : undefined;
+      const batchLabels = labels?.subarray(start, end);
+      if (predictions && batchLabels) {
+        for (let i = 0; i < rows; i++) correct += predictions[i] === batchLabels[i] ? 1 : 0;
+        labelled += rows;
+      }
+      for (const layer of layers) {
+        const batch = extractBatch(layer, outputs, rows);
+        accumulators.get(layer.id)!.add(batch, batchLabels);
+        for (let i = 0; start + i < keep && i < rows; i++) {
+          const index = start + i;
+          perSample[index] ??= {
+            index,
+            ...(labels ? { label: labels[index]! } : {}),
+            ...(predictions ? { prediction: predictions[i]! } : {}),
+            ...(inputs.tokens ? { tokens: inputs.tokens[index]! } : {}),
+            layers: {},
+          };
+          perSample[index]!.layers[layer.id] = sampleLayer(batch, i);
+        }
+      }
+      context.progress?.({ done: end, total: count, message: `${end}/${count} samples` });
+    }
+  } finally {
+    await session.release();
+  }
+
+  const reportLayers: ReportLayer[] = layers.map((layer) => {
+    const layerSummary = accumulators.get(layer.id)!.summary();
+    if (layerSummary.nonFinite > 0)
+      warnings.push(`${layer.id}: ${layerSummary.nonFinite} NaN/Inf routing values were skipped.`);
+    return {
+      id: layer.id,
+      index: layer.index,
+      kind: layer.kind,
+      experts: layer.experts,
+      ...(layer.slotsPerExpert !== undefined ? { slotsPerExpert: layer.slotsPerExpert } : {}),
+      ...(layer.k !== undefined ? { k: layer.k } : {}),
+      ...(layer.capacity !== undefined ? { capacity: layer.capacity } : {}),
+      tokens: layer.tokens,
+      tensors: Object.fromEntries(Object.entries(layer.tensors).filter(([, v]) => v)) as Record<
+        string,
+        string
+      >,
+      ...(layer.source ? { source: layer.source } : {}),
+      evidence: layer.evidence,
+      summary: layerSummary,
+    };
+  });
+  const totalMs = performance.now() - started;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'moe-scope', version: ENGINE_VERSION },
+    createdAt: new Date().toISOString(),
+    model: {
+      path: options.modelPath,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      opset: summary.opset,
+      producer: [summary.producer.name, summary.producer.version].filter(Boolean).join(' '),
+      inputs: summary.inputs,
+      outputs: summary.outputs,
+    },
+    provider,
+    providerNotes: fallbacks,
+    inputs: { source: inputs.source, count },
+    samples: count,
+    ...(labelled > 0 ? { accuracy: correct / labelled } : {}),
+    layers: reportLayers,
+    ...(perSample.length > 0 ? { perSample } : {}),
+    warnings: warnings.filter((w) => !fallbacks.includes(w)),
+    timing: { totalMs, inferenceMs, samplesPerSecond: count / (totalMs / 1000) },
+  };
+}
+
+function confirmAll(
+  candidates: ReturnType<typeof detectLayers>['candidates'],
+  outputs: Outputs,
+  rows: number,
+  warnings: string[],
+): MoeLayer[] {
+  const layers: MoeLayer[] = [];
+  for (const candidate of candidates) {
+    try {
+      layers.push(confirmCandidate(candidate, outputs, rows, layers.length));
+    } catch (error) {
+      warnings.push(
+        `${candidate.id} looked like a ${candidate.kind} router but was not confirmed: ${(error as Error).message}`,
+      );
+    }
+  }
+  return layers;
+}

@@ -1,0 +1,60 @@
+/**
+ * ONNX Runtime sessions with provider fallback. MoE Scope tries the configured execution providers
+ * in order (default CUDA, then CPU); a provider that cannot start is skipped with a message saying
+ * why, and the caller learns which provider actually runs the model.
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+import { MoeScopeError } from '../core/errors';
+import { loadOrt } from './ort';
+
+export type ProviderName = 'cuda' | 'webgpu' | 'cpu';
+
+export interface OpenedSession {
+  session: InferenceSession;
+  provider: ProviderName;
+  /** One line per provider that was tried and skipped, for the user and the report. */
+  fallbacks: string[];
+}
+
+export async function openSession(
+  model: Uint8Array,
+  providers: readonly ProviderName[],
+  options: { intraOpThreads?: number } = {},
+): Promise<OpenedSession> {
+  const ort = loadOrt();
+  const bundled = new Set(
+    ort
+      .listSupportedBackends()
+      .filter((b) => b.bundled)
+      .map((b) => b.name),
+  );
+  const fallbacks: string[] = [];
+  const order = providers.includes('cpu') ? providers : [...providers, 'cpu' as const];
+  for (const provider of order) {
+    if (provider === 'cuda' && !bundled.has('cuda')) {
+      fallbacks.push(
+        'CUDA provider not installed (install with ONNXRUNTIME_NODE_INSTALL=cuda12; see README); falling back.',
+      );
+      continue;
+    }
+    try {
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      });
+      return { session, provider, fallbacks };
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      if (provider === 'cpu') {
+        throw new MoeScopeError(
+          'INTERNAL',
+          `ONNX Runtime could not load the model: ${reason}`,
+          'Check that the model passes onnx.checker.check_model and uses operators ONNX Runtime 1.30 supports.',
+        );
+      }
+      fallbacks.push(`${provider} provider could not start (${reason}); falling back.`);
+    }
+  }
+  throw new MoeScopeError('INTERNAL', 'No execution provider could run the model.');
+}
