@@ -1,41 +1,95 @@
 /**
- * `moe-scope`: the headless command line. It runs the same core as the engine, in-process.
+ * `moe-scope`: the headless command line. It runs the same core and engine code as the extension,
+ * in-process, and writes the same report.
  *
- * Exit codes: 0 success, 1 error, 2 usage error (3 is reserved for "no MoE layer found").
+ * Exit codes: 0 success, 1 error, 2 usage error, 3 the model has no MoE layer.
  */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { formatReport } from './cli/formatReport';
+import { formatSummary } from './cli/formatSummary';
+import { progressBar } from './cli/progressBar';
 import { describeError, MoeScopeError, toErrorValue } from './core/errors';
 import { inspectModel } from './core/onnx/inspect';
-import { formatSummary } from './cli/formatSummary';
+import { reportToJson } from './core/report/json';
+import { analyzeModel } from './engine/analyze';
+import type { ProviderName } from './engine/session';
 import { ENGINE_VERSION } from './engine/version';
 
-const USAGE = `moe-scope ${ENGINE_VERSION} — see what the routers of Mixture-of-Experts ONNX models do
+const USAGE = `moe-scope ${ENGINE_VERSION}: see what the routers of Mixture-of-Experts ONNX models do
 
 Usage:
-  moe-scope inspect MODEL.onnx [--json]   summarise a model without running it
+  moe-scope analyze MODEL.onnx [options]   run the model and report per-layer routing
+  moe-scope inspect MODEL.onnx [--json]    summarise a model without running it
   moe-scope --version | --help
 
-Options:
-  --json       print the result as JSON instead of a table
-  --verbose    print stack traces with errors
+analyze options:
+  --inputs FILE      .npy .npz .safetensors .json, an image or a folder of images, or text
+                     (.txt, with --tokenizer); synthetic inputs from the model's spec if omitted
+  --labels FILE.npy  integer class labels (else the "labels" array of an .npz/.safetensors)
+  --tokenizer FILE   tokenizer.json for text inputs
+  --batch N          samples per run (default 32)
+  --limit N          analyse at most N samples
+  --samples N        keep per-token detail (dispatch/combine, probs, top-k) for the first N (default 8)
+  --provider P       cpu, cuda or webgpu (falls back to cpu with a note; default cpu)
+  --json OUT.json    write the report ("moe-scope/report@1")
+  --quiet            no table, no progress
+  --verbose          stack traces with errors
 `;
 
 class UsageError extends Error {}
 
+const COMMON = {
+  quiet: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const INSPECT_OPTIONS = { ...COMMON, json: { type: 'boolean' } } as const;
+
+const ANALYZE_OPTIONS = {
+  ...COMMON,
+  json: { type: 'string' },
+  inputs: { type: 'string' },
+  labels: { type: 'string' },
+  tokenizer: { type: 'string' },
+  batch: { type: 'string' },
+  limit: { type: 'string' },
+  samples: { type: 'string' },
+  provider: { type: 'string' },
+} as const;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function provider(value: string | undefined): ProviderName[] {
+  if (value === undefined) return ['cpu'];
+  if (value !== 'cpu' && value !== 'cuda' && value !== 'webgpu') {
+    throw new UsageError(`--provider must be cpu, cuda or webgpu, got "${value}"`);
+  }
+  return [value, 'cpu'];
+}
+
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
   let verbose = argv.includes('--verbose');
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    }).valueOf() as { values: Record<string, boolean | undefined>; positionals: string[] };
+    // Options depend on the command (inspect's --json is a flag, analyze's names a file).
+    const command = argv.find((arg) => !arg.startsWith('-'));
+    let parsed;
+    try {
+      const options = command === 'inspect' ? INSPECT_OPTIONS : ANALYZE_OPTIONS;
+      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const values = parsed.values as Partial<Record<string, string | boolean>>;
+    const positionals = parsed.positionals;
     verbose = values.verbose === true;
     if (values.help) {
       out.write(USAGE);
@@ -45,29 +99,51 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       out.write(`${ENGINE_VERSION}\n`);
       return 0;
     }
-    const [command, ...rest] = positionals;
-    switch (command) {
-      case 'inspect': {
-        if (rest.length !== 1) throw new UsageError('inspect takes exactly one MODEL.onnx');
-        const summary = await inspectModel(rest[0]!);
-        out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-        return 0;
-      }
-      case undefined:
-        throw new UsageError('no command given');
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    const rest = positionals.slice(1);
+    if (command === undefined) throw new UsageError('no command given');
+    if (command !== 'inspect' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
+    if (rest.length !== 1) throw new UsageError(`${command} takes exactly one MODEL.onnx`);
+    const modelPath = rest[0]!;
+
+    if (command === 'inspect') {
+      const summary = await inspectModel(modelPath);
+      out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+      return 0;
     }
+
+    const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+    const bar = values.quiet ? progressBar({ isTTY: false } as NodeJS.WriteStream) : progressBar(err);
+    const report = await analyzeModel(
+      {
+        modelPath,
+        inputsPath: text('inputs'),
+        labelsPath: text('labels'),
+        batchSize: positiveInt('batch', text('batch')) ?? 32,
+        limit: positiveInt('limit', text('limit')),
+        samples: positiveInt('samples', text('samples')) ?? 8,
+        providers: provider(text('provider')),
+        load: { tokenizer: text('tokenizer') },
+      },
+      { progress: (p) => bar.update(p.done, p.total) },
+    );
+    bar.done();
+    const jsonPath = text('json');
+    if (jsonPath) await writeFile(jsonPath, reportToJson(report));
+    if (!values.quiet) {
+      out.write(formatReport(report));
+      if (jsonPath) out.write(`report written to ${jsonPath}\n`);
+    }
+    return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err.write(`moe-scope: ${(error as Error).message}\n\n${USAGE}`);
+    if (error instanceof UsageError) {
+      err.write(`moe-scope: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     const value = toErrorValue(error);
     err.write(`moe-scope: ${describeError(value)}\n`);
     if (verbose && value.detail) err.write(`${value.detail}\n`);
     else if (!(error instanceof MoeScopeError)) err.write('(run with --verbose for details)\n');
-    return 1;
+    return value.code === 'NO_MOE_LAYER' ? 3 : 1;
   }
 }
 

@@ -5,6 +5,7 @@
  * samples. Runs in the engine process, and in-process for the CLI.
  */
 import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { createAccumulator, LayerAccumulator } from '../core/analysis';
 import { detectLayers } from '../core/detect';
 import { confirmCandidate, extractBatch, MoeLayer, Outputs } from '../core/detect/confirm';
@@ -15,6 +16,7 @@ import { readDataFile } from '../core/data/readFile';
 import { MoeScopeError } from '../core/errors';
 import { indexGraph } from '../core/onnx/graph';
 import { readModelBytes, summariseModelBytes } from '../core/onnx/inspect';
+import { checkExternalData } from '../core/onnx/externalData';
 import { exposeTensors } from '../core/onnx/instrument';
 import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
 import type { Tensor } from '../core/tensor';
@@ -107,7 +109,10 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const keep = Math.min(count, options.samples ?? 8);
 
-  const { session, provider, fallbacks } = await openSession(instrumented, options.providers ?? ['cpu']);
+  const hasExternalData = await checkExternalData(graph, options.modelPath);
+  const { session, provider, fallbacks } = await openSession(instrumented, options.providers ?? ['cpu'], {
+    ...(hasExternalData ? { externalDataDir: dirname(resolve(options.modelPath)) } : {}),
+  });
   const warnings: string[] = [...fallbacks];
   const predictionOutput = summary.outputs[0]?.name;
   let layers: MoeLayer[] = [];

@@ -5,7 +5,9 @@
 import { MoeScopeError } from '../core/errors';
 import { inspectModel } from '../core/onnx/inspect';
 import type { EngineMethod, EngineMethods, Progress } from '../protocol/engine';
+import { analyzeModel } from './analyze';
 import { ortInfo } from './ort';
+import type { ProviderName } from './session';
 import { ENGINE_VERSION } from './version';
 
 export interface RequestContext {
@@ -73,7 +75,54 @@ const inspect: Handler<'moeScope/inspect'> = async (params) => {
   return inspectModel(params.modelPath);
 };
 
+const PROVIDERS = new Set(['cuda', 'webgpu', 'cpu']);
+
+function optionalString(params: Record<string, unknown>, key: string): string | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0)
+    throw badParams('moeScope/analyze', `${key} must be a non-empty string`);
+  return value;
+}
+
+function optionalCount(params: Record<string, unknown>, key: string): number | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw badParams('moeScope/analyze', `${key} must be a positive integer`);
+  }
+  return value;
+}
+
+const analyze: Handler<'moeScope/analyze'> = async (params, context) => {
+  const p = (params ?? {}) as unknown as Record<string, unknown>;
+  const modelPath = optionalString(p, 'modelPath');
+  if (!modelPath) throw badParams('moeScope/analyze', 'modelPath must be a non-empty string');
+  const providers = p.providers ?? ['cpu'];
+  if (!Array.isArray(providers) || !providers.every((x) => PROVIDERS.has(x as string))) {
+    throw badParams('moeScope/analyze', 'providers must list cuda, webgpu or cpu');
+  }
+  const inputsPath = optionalString(p, 'inputsPath');
+  const labelsPath = optionalString(p, 'labelsPath');
+  const tokenizer = optionalString(p, 'tokenizerPath');
+  const limit = optionalCount(p, 'limit');
+  return analyzeModel(
+    {
+      modelPath,
+      ...(inputsPath ? { inputsPath } : {}),
+      ...(labelsPath ? { labelsPath } : {}),
+      batchSize: optionalCount(p, 'batchSize') ?? 32,
+      ...(limit ? { limit } : {}),
+      samples: optionalCount(p, 'samples') ?? 8,
+      providers: providers as ProviderName[],
+      load: tokenizer ? { tokenizer } : {},
+    },
+    { signal: context.signal, progress: context.progress },
+  );
+};
+
 export const handlers: { [M in EngineMethod]: Handler<M> } = {
   'moeScope/ping': ping,
   'moeScope/inspect': inspect,
+  'moeScope/analyze': analyze,
 };

@@ -4,8 +4,8 @@
  * `cancel` message aborts it. Errors always come back as values.
  */
 import { MoeScopeError, toErrorValue } from '../core/errors';
-import { FromEngine, isToEngine, ToEngine } from '../protocol/engine';
-import { handlers } from './handlers';
+import { FromEngine, isToEngine, Progress, ToEngine } from '../protocol/engine';
+import { handlers, RequestContext } from './handlers';
 
 export class EngineServer {
   private readonly inFlight = new Map<number, AbortController>();
@@ -28,11 +28,14 @@ export class EngineServer {
     const controller = new AbortController();
     this.inFlight.set(request.id, controller);
     try {
-      const handler = handlers[request.method] as (params: unknown, context: unknown) => Promise<unknown>;
+      // Parameters arrive untyped from another process; each handler validates its own.
+      const handler = handlers[request.method] as (
+        params: unknown,
+        context: RequestContext,
+      ) => Promise<unknown>;
       const result = await handler(request.params, {
         signal: controller.signal,
-        progress: (progress: unknown) =>
-          this.send({ kind: 'progress', id: request.id, progress } as FromEngine),
+        progress: (progress: Progress) => this.send({ kind: 'progress', id: request.id, progress }),
       });
       if (controller.signal.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
       this.send({ kind: 'response', id: request.id, ok: true, result });

@@ -19,7 +19,7 @@ export interface OpenedSession {
 export async function openSession(
   model: Uint8Array,
   providers: readonly ProviderName[],
-  options: { intraOpThreads?: number } = {},
+  options: { intraOpThreads?: number; externalDataDir?: string } = {},
 ): Promise<OpenedSession> {
   const ort = loadOrt();
   const bundled = new Set(
@@ -38,11 +38,13 @@ export async function openSession(
       continue;
     }
     try {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      });
+      const session = await createInFolder(options.externalDataDir, () =>
+        ort.InferenceSession.create(model, {
+          executionProviders: [provider],
+          graphOptimizationLevel: 'all',
+          ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+        }),
+      );
       return { session, provider, fallbacks };
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
@@ -57,4 +59,19 @@ export async function openSession(
     }
   }
   throw new MoeScopeError('INTERNAL', 'No execution provider could run the model.');
+}
+
+/**
+ * ONNX Runtime resolves a byte-loaded model's external data against the working directory (and
+ * refuses paths that escape it), so the session is created from inside the model's folder.
+ */
+async function createInFolder<T>(folder: string | undefined, create: () => Promise<T>): Promise<T> {
+  if (!folder) return create();
+  const previous = process.cwd();
+  process.chdir(folder);
+  try {
+    return await create();
+  } finally {
+    process.chdir(previous);
+  }
 }

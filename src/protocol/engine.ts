@@ -8,6 +8,7 @@
  */
 import type { ErrorValue } from '../core/errors';
 import type { ModelSummary } from '../core/onnx/types';
+import type { Report } from '../core/report/types';
 
 export interface PingParams {
   /**
@@ -35,16 +36,33 @@ export interface InspectParams {
   modelPath: string;
 }
 
+export interface AnalyzeParams {
+  modelPath: string;
+  inputsPath?: string;
+  labelsPath?: string;
+  tokenizerPath?: string;
+  batchSize?: number;
+  limit?: number;
+  samples?: number;
+  /** Execution providers to try in order; CPU is always the last resort. */
+  providers?: ('cuda' | 'webgpu' | 'cpu')[];
+}
+
 export interface EngineMethods {
   'moeScope/ping': { params: PingParams; result: PingResult };
   'moeScope/inspect': { params: InspectParams; result: ModelSummary };
+  'moeScope/analyze': { params: AnalyzeParams; result: Report };
 }
 
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
 export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
 
-export const ENGINE_METHODS: readonly EngineMethod[] = ['moeScope/ping', 'moeScope/inspect'];
+export const ENGINE_METHODS: readonly EngineMethod[] = [
+  'moeScope/ping',
+  'moeScope/inspect',
+  'moeScope/analyze',
+];
 
 /** Client → engine. */
 export type ToEngine =

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient, CancellationLike } from '../../src/host/engineClient';
-import { loadFixtures, REPO_ROOT } from '../support/fixtures';
+import { DEMO_MODEL, loadFixtures, REPO_ROOT } from '../support/fixtures';
 
 function cancellation(): CancellationLike & { cancel(): void } {
   const listeners: (() => void)[] = [];
@@ -69,6 +69,52 @@ describe('engine process', () => {
       assert.deepEqual(s.inputs, reference.inputs, `${name} inputs`);
       assert.deepEqual(s.outputs, reference.outputs, `${name} outputs`);
     }
+  });
+
+  it('analyzes the demo in the engine: progress per batch, per-sample matrices arrive as Float32Array', async () => {
+    const progress: number[] = [];
+    const outcome = await client.request(
+      'moeScope/analyze',
+      {
+        modelPath: DEMO_MODEL,
+        inputsPath: join(REPO_ROOT, 'media', 'demo', 'fashion-mnist-test.npz'),
+        batchSize: 64,
+        limit: 256,
+        samples: 2,
+      },
+      { onProgress: (p) => progress.push(p.done) },
+    );
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const report = outcome.value;
+    assert.deepEqual(progress, [64, 128, 192, 256]);
+    assert.equal(report.samples, 256);
+    assert.deepEqual(
+      report.layers.map((l) => l.id),
+      ['blocks.2.mlp', 'blocks.3.mlp'],
+    );
+    const combine = report.perSample![1]!.layers['blocks.3.mlp']!.combine!;
+    assert.ok(combine.data instanceof Float32Array, 'binary, not a JSON number array');
+    assert.equal(combine.data.length, combine.rows * combine.cols);
+    for (let t = 0; t < combine.rows; t++) {
+      const row = combine.data.subarray(t * combine.cols, (t + 1) * combine.cols);
+      assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5, `combine row ${t} sums to 1`);
+    }
+  });
+
+  it('cancels an analysis in flight and keeps serving', async () => {
+    const token = cancellation();
+    const pending = client.request(
+      'moeScope/analyze',
+      {
+        modelPath: DEMO_MODEL,
+        inputsPath: join(REPO_ROOT, 'media', 'demo', 'fashion-mnist-test.npz'),
+        batchSize: 8,
+      },
+      { token, onProgress: () => token.cancel() },
+    );
+    const outcome = await pending;
+    assert.deepEqual(outcome.ok ? 'finished' : outcome.error.code, 'CANCELLED');
+    assert.ok((await client.request('moeScope/ping', {})).ok);
   });
 
   it('relays progress and cancels a request without killing the engine', async () => {

@@ -1,8 +1,16 @@
 /** Access to the committed fixtures (trained by test/fixtures/train.py) and their references. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root: the nearest folder above the compiled test holding package.json. */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const MODELS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'models');
 export const DEMO_MODEL = join(REPO_ROOT, 'media', 'demo', 'softmoe_vit.onnx');
 

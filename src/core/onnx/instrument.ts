@@ -4,8 +4,9 @@
  * field's length prefix is rewritten; every other byte of the file (unknown or newer fields
  * included) is copied unchanged, and the original file is never touched.
  */
-import { concatBytes, lengthDelimited, messageField, stringField, varintField } from './encode';
+import { messageField, stringField, varintField } from './encode';
 import type { GraphIndex } from './graph';
+import { rewriteGraph } from './splice';
 
 /** ONNX TensorProto.DataType codes by the dtype names MoE Scope uses. */
 const ELEM_TYPES: Record<string, number> = {
@@ -50,14 +51,7 @@ export function exposeTensors(
     added.push(outputValueInfo(tensor.name, dtype));
   }
   if (added.length === 0) return bytes;
-  const [graphStart, graphEnd] = index.graphSpan;
-  const [fieldStart, fieldEnd] = index.graphFieldSpan;
-  const graphPayload = concatBytes([bytes.subarray(graphStart, graphEnd), ...added]);
-  return concatBytes([
-    bytes.subarray(0, fieldStart),
-    lengthDelimited(7, graphPayload),
-    bytes.subarray(fieldEnd),
-  ]);
+  return rewriteGraph(bytes, index, () => undefined, added);
 }
 
 /** Ops whose output dtype is fixed regardless of their inputs: [op, output index, dtype]. */
