@@ -1,6 +1,7 @@
 // Builds every bundle of MoE Scope. Type-checking is separate (`npm run typecheck`).
 //   node esbuild.mjs            extension host, engine, CLI and webviews into dist/
 //   node esbuild.mjs --tests    additionally the test suites into out/
+//   node esbuild.mjs --bench    additionally the benchmarks into out/bench
 //   node esbuild.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
+const withBench = process.argv.includes('--bench');
 const production = process.argv.includes('--production');
 
 // Native and host-provided modules are never bundled: `vscode` comes from the extension host and
@@ -59,6 +61,14 @@ if (withTests) {
     outdir: 'out',
     outbase: '.',
     external: [...nodeExternal, 'mocha', 'playwright-core'],
+  });
+}
+
+if (withBench) {
+  builds.push({
+    ...node,
+    entryPoints: ['bench/run.ts', 'bench/readDetect.child.ts'],
+    outdir: 'out/bench',
   });
 }
 

@@ -15,7 +15,7 @@ import { toLabels } from '../core/data/labels';
 import { readDataFile } from '../core/data/readFile';
 import { MoeScopeError } from '../core/errors';
 import { indexGraph } from '../core/onnx/graph';
-import { readModelBytes, summariseModelBytes } from '../core/onnx/inspect';
+import { readModelBytes, summariseModelBytes, withModelErrors } from '../core/onnx/inspect';
 import { checkExternalData } from '../core/onnx/externalData';
 import { exposeTensors } from '../core/onnx/instrument';
 import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
@@ -80,7 +80,9 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
   const { signal } = context;
   const bytes = await readModelBytes(options.modelPath);
   const summary = summariseModelBytes(bytes, options.modelPath);
-  const graph = indexGraph(bytes, options.modelPath);
+  const graph = withModelErrors(options.modelPath, bytes.byteLength, () =>
+    indexGraph(bytes, options.modelPath),
+  );
   const detection = detectLayers(graph, bytes);
   const name = options.modelPath.split(/[\\/]/).pop();
   if (detection.candidates.length === 0) {
