@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { createAccumulator, LayerAccumulator } from '../core/analysis';
 import { detectLayers } from '../core/detect';
 import { confirmCandidate, extractBatch, MoeLayer, Outputs } from '../core/detect/confirm';
+import { applyOverrides, Overrides, readSidecarOverrides } from '../core/detect/overrides';
 import { loadInputs, parseNpy } from '../core/data';
 import type { InputSet, LoadOptions } from '../core/data';
 import { toLabels } from '../core/data/labels';
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   samples?: number;
   providers?: ProviderName[];
   load?: LoadOptions;
+  /** Hand-written layer descriptions; by default read from the sidecar `<model>.moe.json`. */
+  overrides?: Overrides;
 }
 
 export interface RunContext {
@@ -84,6 +87,8 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     indexGraph(bytes, options.modelPath),
   );
   const detection = detectLayers(graph, bytes);
+  const overrides = options.overrides ?? (await readSidecarOverrides(options.modelPath));
+  detection.candidates = applyOverrides(graph, detection.candidates, overrides);
   const name = options.modelPath.split(/[\\/]/).pop();
   if (detection.candidates.length === 0) {
     throw new MoeScopeError(

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MoeScopeError } from '../../src/core/errors';
+import { analyzeModel } from '../../src/engine/analyze';
+import { loadFixtures, MODELS_DIR } from '../support/fixtures';
+
+describe('layer overrides in <model>.moe.json', function () {
+  this.timeout(60_000);
+  const fixture = loadFixtures().find((f) => f.name === 'topk_vit')!;
+  const inputsPath = join(MODELS_DIR, fixture.reference.files.inputs!);
+
+  function modelWithSidecar(sidecar: unknown): string {
+    const folder = mkdtempSync(join(tmpdir(), 'moe-scope-overrides-'));
+    const model = join(folder, 'model.onnx');
+    copyFileSync(fixture.modelPath, model);
+    writeFileSync(join(folder, 'model.moe.json'), JSON.stringify(sidecar));
+    return model;
+  }
+
+  it('renames a layer described by hand and drops an ignored one', async () => {
+    const model = modelWithSidecar({
+      layers: [
+        {
+          id: 'router.second',
+          kind: 'topk',
+          probs: '/blocks.3/mlp/Softmax_output_0',
+          topkIndices: '/blocks.3/mlp/TopK_output_1',
+          topkWeights: '/blocks.3/mlp/Div_output_0',
+        },
+      ],
+      ignore: ['blocks.2.mlp'],
+    });
+    const report = await analyzeModel({ modelPath: model, inputsPath, limit: 16 });
+    assert.deepEqual(
+      report.layers.map((l) => [
+        l.id,
+        l.kind,
+        l.experts,
+        l.k,
+        l.evidence.startsWith('described in model.moe.json'),
+      ]),
+      [['router.second', 'topk', 8, 2, true]],
+    );
+  });
+
+  it('names the sidecar and the unknown tensor when a description is wrong', async () => {
+    const model = modelWithSidecar({ layers: [{ id: 'x', kind: 'smear', probs: 'no/such/tensor' }] });
+    await assert.rejects(
+      analyzeModel({ modelPath: model, inputsPath, limit: 4 }),
+      (e: unknown) =>
+        e instanceof MoeScopeError &&
+        /model\.moe\.json: layer x names tensor "no\/such\/tensor"/.test(e.message),
+    );
+    const incomplete = modelWithSidecar({ layers: [{ kind: 'soft_moe', dispatch: 'a' }] });
+    await assert.rejects(
+      analyzeModel({ modelPath: incomplete, inputsPath, limit: 4 }),
+      (e: unknown) => e instanceof MoeScopeError && /layers\[0\] \(soft_moe\) needs combine/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,78 @@
+// Chromium (Debian's, driven by playwright-core) pointed at code-server's workbench, and what a
+// failed run leaves behind for a person to look at.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Launches Debian's Chromium headless through playwright-core (which adds --headless itself).
+ * Playwright gives every launch a fresh temporary profile (user-data-dir) and deletes it on close.
+ */
+export function launchChromium() {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: apt-get install -y chromium`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+}
+
+/** Records the page's console output and errors into `tail` (and echoes them when asked). */
+export function captureConsole(page, tail, echo = false) {
+  page.on('console', (message) => {
+    const line = `[page ${message.type()}] ${message.text()}`;
+    tail.push(line);
+    if (echo) console.log(line);
+  });
+  page.on('pageerror', (error) => tail.push(`[page error] ${error.message}`));
+}
+
+/** Waits until the workbench has rendered its parts and opened the workspace folder. */
+export async function waitForWorkbench(page, timeoutMs = 90_000) {
+  await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+  // The explorer lists the folder once the remote file system answered.
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Writes a screenshot and the last log lines where a failed run can be looked at. */
+export async function saveDiagnostics(page, dir, name, tails = {}) {
+  mkdirSync(dir, { recursive: true });
+  const saved = [];
+  if (page && !page.isClosed()) {
+    const shot = join(dir, `${name}.png`);
+    try {
+      await page.screenshot({ path: shot, timeout: 15_000 });
+      saved.push(shot);
+    } catch (error) {
+      console.error(`could not save a screenshot: ${error.message}`);
+    }
+  }
+  for (const [label, tail] of Object.entries(tails)) {
+    if (!tail || tail.lines.length === 0) continue;
+    const file = join(dir, `${name}.${label}.log`);
+    writeFileSync(file, `${tail.text()}\n`);
+    saved.push(file);
+    console.error(`--- last ${label} lines ---\n${tail.text(30)}`);
+  }
+  if (saved.length) console.error(`diagnostics saved: ${saved.join(', ')}`);
+  return saved;
+}

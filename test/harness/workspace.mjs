@@ -1,0 +1,55 @@
+// The throwaway workspace folder both editor tiers open: the bundled demo checkpoint, a small
+// PyTorch-style model file to have a text editor beside the panel, and workspace settings.
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, scratchDir } from './support.mjs';
+
+export const DEMO_MODEL_NAME = 'softmoe_vit.onnx';
+
+/** Path of the bundled demo checkpoint inside the repository. */
+export function demoModelPath() {
+  const path = join(repoRoot, 'media', 'demo', DEMO_MODEL_NAME);
+  if (!existsSync(path)) {
+    throw new Error(
+      `the demo checkpoint ${path} is missing; regenerate it with the fixture script (test/fixtures)`,
+    );
+  }
+  return path;
+}
+
+const MODEL_PY = `"""A Soft MoE vision transformer like the one exported to ${DEMO_MODEL_NAME}."""
+import torch
+from torch import nn
+
+
+class SoftMoE(nn.Module):
+    def __init__(self, dim: int, experts: int, slots: int):
+        super().__init__()
+        self.phi = nn.Parameter(torch.randn(dim, experts * slots) / dim**0.5)
+        self.experts = nn.ModuleList(nn.Linear(dim, dim) for _ in range(experts))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        logits = x @ self.phi
+        dispatch = logits.softmax(dim=1)
+        combine = logits.softmax(dim=2)
+        return combine @ (dispatch.transpose(1, 2) @ x)
+`;
+
+/**
+ * Creates the workspace under the temp folder and returns `{ folder, modelPath, dispose() }`.
+ * `settings` become the folder's .vscode/settings.json.
+ */
+export function createTestWorkspace({ settings = {} } = {}) {
+  const scratch = scratchDir('moe-scope-workspace-');
+  const folder = scratch.path;
+  const modelPath = join(folder, DEMO_MODEL_NAME);
+  copyFileSync(demoModelPath(), modelPath);
+  writeFileSync(join(folder, 'model.py'), MODEL_PY);
+  mkdirSync(join(folder, '.vscode'));
+  writeFileSync(join(folder, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  return {
+    folder,
+    modelPath,
+    dispose: () => scratch.dispose(),
+  };
+}

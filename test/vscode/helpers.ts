@@ -1,0 +1,61 @@
+/**
+ * What the suites running inside VS Code share: the extension's API, workspace paths, and a
+ * deadline-bounded wait on a condition (tests wait on state, never on the clock).
+ */
+import * as vscode from 'vscode';
+import type { MoeScopeApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'moe-scope.moe-scope';
+export const DEMO_MODEL_NAME = 'softmoe_vit.onnx';
+
+/** Activates MoE Scope (if it is not already) and returns the API that `activate()` returned. */
+export async function moeScope(): Promise<MoeScopeApi> {
+  const extension = vscode.extensions.getExtension<MoeScopeApi | undefined>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this VS Code`);
+  const api = await extension.activate();
+  if (!api) throw new Error(`${EXTENSION_ID} activated without an API (activation failed)`);
+  return api;
+}
+
+export function workspaceUri(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the MoE Scope tests need a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+export function demoUri(): vscode.Uri {
+  return workspaceUri(DEMO_MODEL_NAME);
+}
+
+/**
+ * Polls `condition` until it returns a truthy value and returns it; fails with `what` once
+ * `timeoutMs` have passed. For state that changes through VS Code's asynchronous messages.
+ */
+export async function waitFor<T>(
+  what: string,
+  condition: () => T | undefined | null | false,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function panelFor(api: MoeScopeApi, model: vscode.Uri) {
+  return api.panels.open.find((entry) => entry.model.toString() === model.toString());
+}
+
+/** Closes every editor, webview and extra editor group, and waits until MoE Scope has let go of its panels. */
+export async function closeAllEditors(api: MoeScopeApi): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllGroups');
+  await waitFor('MoE Scope panels to close', () => api.panels.open.length === 0);
+}
+
+/** Runs the Analyze Experts command the way the palette or explorer menu does, with a model Uri. */
+export function analyzeExperts(model: vscode.Uri): Thenable<boolean | undefined> {
+  return vscode.commands.executeCommand<boolean | undefined>('moeScope.analyzeExperts', model);
+}
