@@ -32,6 +32,7 @@ analyze options:
   --limit N          analyse at most N samples
   --samples N        keep per-token detail (dispatch/combine, probs, top-k) for the first N (default 8)
   --provider P       cpu, cuda or webgpu (falls back to cpu with a note; default cpu)
+  --allow-nan        accept NaN/Inf inputs (their routing is counted and skipped in the metrics)
   --json OUT.json    write the report ("moe-scope/report@1")
   --quiet            no table, no progress
   --verbose          stack traces with errors
@@ -58,6 +59,7 @@ const ANALYZE_OPTIONS = {
   limit: { type: 'string' },
   samples: { type: 'string' },
   provider: { type: 'string' },
+  'allow-nan': { type: 'boolean' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -122,7 +124,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         limit: positiveInt('limit', text('limit')),
         samples: positiveInt('samples', text('samples')) ?? 8,
         providers: provider(text('provider')),
-        load: { tokenizer: text('tokenizer') },
+        load: { tokenizer: text('tokenizer'), allowNonFinite: values['allow-nan'] === true },
       },
       { progress: (p) => bar.update(p.done, p.total) },
     );

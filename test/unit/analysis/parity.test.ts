@@ -16,7 +16,8 @@ import {
 } from '../../../src/core/analysis';
 import { parseNpy } from '../../../src/core/data/npy';
 import { sliceRows, type Tensor } from '../../../src/core/tensor';
-import { assertMatches, repoRoot, sliceBatch, type Deviation } from './support';
+import { MODELS_DIR, REPO_ROOT } from '../../support/fixtures';
+import { assertMatches, sliceBatch, type Deviation } from './support';
 
 interface ExpectedLayer {
   id: string;
@@ -39,8 +40,8 @@ interface ExpectedFixture {
   layers: ExpectedLayer[];
 }
 
-const ROOT = repoRoot();
-const MODELS = join(ROOT, 'test', 'fixtures', 'models');
+const ROOT = REPO_ROOT;
+const MODELS = MODELS_DIR;
 const EXPECTED = JSON.parse(
   readFileSync(join(ROOT, 'test', 'fixtures', 'metrics', 'expected.json'), 'utf8'),
 ) as {

@@ -1,7 +1,5 @@
 /** Builders, a seeded random source and tolerant comparison for the routing-metrics tests. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { sliceRows, tensor, type Tensor } from '../../../src/core/tensor';
 import type {
   ExpertChoiceBatch,
@@ -10,17 +8,6 @@ import type {
   SoftMoeBatch,
   TopKBatch,
 } from '../../../src/core/analysis';
-
-/** The repository root: the nearest folder above `from` with a package.json. */
-export function repoRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-  return dir;
-}
 
 export function f32(shape: number[], values: ArrayLike<number>): Tensor<'float32'> {
   return tensor('float32', shape, Float32Array.from(values));
