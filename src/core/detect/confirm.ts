@@ -7,6 +7,7 @@ import type { LayerBatch } from '../analysis/types';
 import { axisFirstThenRest, axisLastThenFold, normalizeAxis, reshape } from '../layout';
 import type { Tensor } from '../tensor';
 import { resolveSlots } from './hints';
+import { topK } from './topkCompute';
 import type { LayerCandidate, LayerKind, LayerTensors } from './types';
 
 export interface MoeLayer {
@@ -23,6 +24,8 @@ export interface MoeLayer {
   source?: { file: string; line: number };
   /** How the layer was recognised and how its experts were counted. */
   evidence: string;
+  /** Top-k recomputed from the probabilities (fused operators), with the operator's renormalisation. */
+  computeTopK?: { k: number; renormalize: boolean };
   /** Token axis of the dispatch and combine tensors (Soft MoE), or the experts axis of probs. */
   layout: { dispatchTokenAxis?: number; combineTokenAxis?: number; probsAxis?: number };
 }
@@ -159,13 +162,16 @@ export function confirmCandidate(
         throw new Error(`router probabilities deviate from summing to 1 by ${deviation.toExponential(1)}`);
       const [, tokens, experts] = probs.shape as [number, number, number];
       if (candidate.kind === 'topk') {
-        const chosen = indices(outputs, candidate.tensors.topkIndices, 'top-k indices');
-        const k = chosen.shape[chosen.shape.length - 1]!;
+        const k =
+          candidate.computeTopK?.k ??
+          indices(outputs, candidate.tensors.topkIndices, 'top-k indices').shape.at(-1)!;
+        if (k < 1 || k > experts) throw new Error(`k = ${k} does not fit ${experts} experts`);
         return {
           ...base,
           experts,
           k,
           tokens,
+          ...(candidate.computeTopK ? { computeTopK: candidate.computeTopK } : {}),
           evidence: `${candidate.evidence}; ${experts} experts, k = ${k}`,
           layout: layer.layout,
         };
@@ -223,6 +229,8 @@ export function extractBatch(layer: MoeLayer, outputs: Outputs, batch: number): 
       };
     case 'topk': {
       const probs = probsTokensExperts(layer, outputs, batch);
+      if (layer.computeTopK)
+        return { kind: 'topk', probs, ...topK(probs, layer.computeTopK.k, layer.computeTopK.renormalize) };
       const chosen = indices(outputs, layer.tensors.topkIndices, 'top-k indices');
       const weights = float(outputs, layer.tensors.topkWeights, 'top-k weights');
       const shape = [batch, layer.tokens, layer.k!];

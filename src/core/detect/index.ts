@@ -3,6 +3,7 @@
  * alone; `confirm` later checks them against the first batch of real tensors.
  */
 import type { GraphIndex } from '../onnx/graph';
+import { detectFusedMoe } from './fused';
 import { detectSmear } from './smear';
 import { detectSoftMoe } from './softMoe';
 import { detectTopK } from './topk';
@@ -10,7 +11,7 @@ import type { Detection, LayerCandidate } from './types';
 
 export function detectLayers(graph: GraphIndex, bytes: Uint8Array): Detection {
   const softMoe = detectSoftMoe(graph);
-  const topk = detectTopK(graph, bytes);
+  const topk = [...detectTopK(graph, bytes), ...detectFusedMoe(graph)];
   const claimed = new Set<string>();
   for (const c of [...softMoe, ...topk]) {
     for (const name of [c.tensors.dispatch, c.tensors.combine, c.tensors.probs]) if (name) claimed.add(name);
@@ -19,10 +20,13 @@ export function detectLayers(graph: GraphIndex, bytes: Uint8Array): Detection {
   const candidates = uniqueIds([...softMoe, ...topk, ...smear].sort((a, b) => a.anchor - b.anchor));
   const softmaxes = graph.nodes.filter((n) => n.opType === 'Softmax').length;
   const topks = graph.nodes.filter((n) => n.opType === 'TopK').length;
+  const fused = graph.nodes.filter(
+    (n) => n.domain === 'com.microsoft' && (n.opType === 'MoE' || n.opType === 'QMoE'),
+  ).length;
   const searched =
     `searched ${graph.nodes.length} nodes: ${softmaxes} Softmax and ${topks} TopK nodes for Soft MoE (token- and slot-axis ` +
     'softmaxes over one logits tensor), top-k and expert-choice routers (softmax → TopK) and SMEAR routers ' +
-    '(softmax weighting stacked expert weights)';
+    `(softmax weighting stacked expert weights), and ${fused} fused com.microsoft MoE/QMoE nodes`;
   return { candidates, searched };
 }
 

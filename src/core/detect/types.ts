@@ -34,6 +34,8 @@ export interface LayerCandidate {
   hints: ExpertHints;
   /** Top-k k or expert-choice capacity, when a constant in the graph. */
   k?: number;
+  /** Fused operators keep top-k inside the kernel: MoE Scope recomputes it from the probabilities. */
+  computeTopK?: { k: number; renormalize: boolean };
   /** Where the evidence came from, for the report and for "why was this not detected" messages. */
   evidence: string;
   source?: { file: string; line: number };
