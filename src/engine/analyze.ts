@@ -24,6 +24,7 @@ import type { Tensor } from '../core/tensor';
 import type { Progress } from '../protocol/engine';
 import { fromOrt, toOrt } from './ortTensors';
 import { sampleLayer } from './sampleDetail';
+import { padRows, staticBatchSize, unpadRows } from './staticBatch';
 import { openSession, ProviderName } from './session';
 import { ENGINE_VERSION } from './version';
 
@@ -113,7 +114,8 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
   });
   const count = Math.min(inputs.count, options.limit ?? Infinity);
   const labels = options.labelsPath ? await loadLabels(options.labelsPath, inputs.count) : inputs.labels;
-  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const fixedBatch = staticBatchSize(summary.inputs);
+  const batchSize = fixedBatch ?? Math.max(1, options.batchSize ?? 32);
   const keep = Math.min(count, options.samples ?? 8);
 
   const hasExternalData = await checkExternalData(graph, options.modelPath);
@@ -132,16 +134,17 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     for (let start = 0; start < count; start += batchSize) {
       checkCancelled(signal);
       const end = Math.min(count, start + batchSize);
+      const rows = end - start;
+      const runRows = fixedBatch ?? rows;
       const feeds = Object.fromEntries(
-        Object.entries(inputs.batch(start, end)).map(([k, v]) => [k, toOrt(v)]),
+        Object.entries(inputs.batch(start, end)).map(([k, v]) => [k, toOrt(padRows(v, runRows))]),
       );
       const t0 = performance.now();
       const results = await session.run(feeds);
       inferenceMs += performance.now() - t0;
       const outputs: Outputs = Object.fromEntries(
-        Object.entries(results).map(([k, v]) => [k, fromOrt(k, v)]),
+        Object.entries(results).map(([k, v]) => [k, unpadRows(fromOrt(k, v), runRows, rows)]),
       );
-      const rows = end - start;
       if (start === 0) {
         layers = confirmAll(detection.candidates, outputs, rows, warnings);
         if (layers.length === 0) {
