@@ -42,6 +42,8 @@ export async function openSession(
         ort.InferenceSession.create(model, {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
+          // Warnings go to the process's stderr, outside MoE Scope's own messages; errors still surface.
+          logSeverityLevel: 3,
           ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
         }),
       );

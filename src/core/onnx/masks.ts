@@ -1,0 +1,227 @@
+/**
+ * Expert masks: optional graph inputs that switch experts off, for specialization and ablation.
+ * Each masked layer gets two float inputs:
+ *   - `moe_scope.mask.<layer>` [batch, experts]: 1 keeps an expert, 0 drops it;
+ *   - `moe_scope.keep.<layer>` [batch, 1]: keep only the k best-scored experts of each row.
+ * Ones and k = experts leave the model unchanged. (ONNX allows such inputs a default through an
+ * initializer of the same name, but onnxruntime-node exposes only plain inputs to its callers, so
+ * the masked model is always fed both; see `neutralMaskFeeds`.) Scores are computed inside the graph from the layer's own routing
+ *     (Algorithm 1 of Chung et al. for Soft MoE: combine mass per expert), so when several layers
+ *     are masked at once each ranks its experts on the already-masked upstream, as the paper does.
+ * The routing tensor that mixes the experts' outputs is multiplied by the final mask, so a 0
+ * removes that expert's contribution without renormalising the others. Rows of a batch can carry
+ * different masks and k: evaluating k = 1…n for one input is one batched run.
+ *
+ * Nodes are inserted right after the producer of the masked tensor and its consumers are rewired;
+ * every other byte of the graph is kept.
+ */
+import { concatBytes, lengthDelimited, messageField, stringField, varintField } from './encode';
+import type { GraphIndex } from './graph';
+import { forEachField, readString } from './protobuf';
+import type { Tensor } from '../tensor';
+import { rewriteGraph } from './splice';
+
+export interface MaskPoint {
+  /** Layer id; names the mask input. */
+  layer: string;
+  /** The tensor to mask (Soft MoE combine, top-k gate matrix, SMEAR probabilities). */
+  tensor: string;
+  experts: number;
+  /**
+   * How the mask [B, experts] meets the tensor: `view` reshapes the tensor first (Soft MoE
+   * [B, m, S] → [B, m, n, p]) and `back` restores its shape; `mask` is the broadcast shape of the
+   * mask, e.g. [-1, 1, n, 1].
+   */
+  view?: number[];
+  mask: number[];
+  back?: number[];
+  /** Axes of the (viewed) tensor summed into per-expert scores [B, experts]; none: the tensor is the scores. */
+  scoreAxes?: number[];
+}
+
+export function maskInputName(layer: string): string {
+  return `moe_scope.mask.${layer}`;
+}
+
+export function keepInputName(layer: string): string {
+  return `moe_scope.keep.${layer}`;
+}
+
+const FLOAT = 1;
+const INT64 = 7;
+const BOOL = 9;
+
+/** AttributeProto { name = 1, i = 3, type = 20 (INT = 2) }. */
+function intAttribute(name: string, value: number): Uint8Array {
+  return messageField(5, [stringField(1, name), varintField(3, value), varintField(20, 2)]);
+}
+
+function node(
+  op: string,
+  inputs: string[],
+  output: string,
+  name: string,
+  attributes: Uint8Array[] = [],
+): Uint8Array {
+  return messageField(1, [
+    ...inputs.map((i) => stringField(1, i)),
+    stringField(2, output),
+    stringField(3, name),
+    stringField(4, op),
+    ...attributes,
+  ]);
+}
+
+function initializer(name: string, dataType: number, dims: number[], raw: Uint8Array): Uint8Array {
+  return messageField(5, [
+    ...dims.map((d) => varintField(1, d)),
+    varintField(2, dataType),
+    stringField(8, name),
+    lengthDelimited(9, raw),
+  ]);
+}
+
+/** tri[i][j] = j < i: among equal scores the lower expert index ranks first, as ONNX TopK orders ties. */
+function tieBreakInitializer(name: string, experts: number): Uint8Array {
+  const raw = new Uint8Array(experts * experts);
+  for (let i = 0; i < experts; i++) for (let j = 0; j < i; j++) raw[i * experts + j] = 1;
+  return initializer(name, BOOL, [experts, experts], raw);
+}
+
+function int64Initializer(name: string, values: number[]): Uint8Array {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return initializer(name, INT64, [values.length], raw);
+}
+
+/** A float graph input [mask_batch, width]. */
+function floatInput(name: string, width: number): Uint8Array {
+  const dims = messageField(2, [
+    messageField(1, [stringField(2, 'mask_batch')]),
+    messageField(1, [varintField(1, width)]),
+  ]);
+  return messageField(11, [
+    stringField(1, name),
+    messageField(2, [messageField(1, [varintField(1, FLOAT), dims])]),
+  ]);
+}
+
+/** Re-encodes a NodeProto with some inputs renamed, keeping every other field's bytes. */
+function rewireNode(bytes: Uint8Array, start: number, end: number, renames: Map<string, string>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  forEachField(bytes, start, end, (f) => {
+    const renamed = f.number === 1 ? renames.get(readString(bytes, f)) : undefined;
+    parts.push(renamed !== undefined ? stringField(1, renamed) : bytes.subarray(f.tagStart, f.end));
+  });
+  return messageField(1, parts);
+}
+
+export function addExpertMasks(
+  bytes: Uint8Array,
+  index: GraphIndex,
+  points: readonly MaskPoint[],
+): Uint8Array {
+  const afterProducer = new Map<number, Uint8Array[]>();
+  const rewire = new Map<number, Map<string, string>>();
+  const appended: Uint8Array[] = [];
+  for (const point of points) {
+    const producer = index.producer.get(point.tensor);
+    if (producer === undefined) throw new RangeError(`cannot mask ${point.tensor}: no node produces it`);
+    const n = point.experts;
+    const maskIn = maskInputName(point.layer);
+    const keepIn = keepInputName(point.layer);
+    const p = `moe_scope.${point.layer}`;
+    appended.push(
+      floatInput(maskIn, n),
+      floatInput(keepIn, 1),
+      int64Initializer(`${p}.mask_shape`, point.mask),
+      int64Initializer(`${p}.axis1`, [1]),
+      int64Initializer(`${p}.axis2`, [2]),
+      tieBreakInitializer(`${p}.ties`, n),
+    );
+    const added: Uint8Array[] = [];
+    let routed = point.tensor;
+    if (point.view) {
+      appended.push(int64Initializer(`${p}.view_shape`, point.view));
+      added.push(node('Reshape', [routed, `${p}.view_shape`], `${p}.view`, `${p}/ViewReshape`));
+      routed = `${p}.view`;
+    }
+    let scores = routed;
+    if (point.scoreAxes) {
+      appended.push(int64Initializer(`${p}.score_axes`, point.scoreAxes));
+      added.push(
+        node('ReduceSum', [routed, `${p}.score_axes`], `${p}.scores`, `${p}/Scores`, [
+          intAttribute('keepdims', 0),
+        ]),
+      );
+      scores = `${p}.scores`;
+    }
+    // rank_i = #{ j : s_j > s_i, or s_j = s_i and j < i }; keep expert i when rank_i < k.
+    added.push(
+      node('Unsqueeze', [scores, `${p}.axis2`], `${p}.s_i`, `${p}/ScoresI`),
+      node('Unsqueeze', [scores, `${p}.axis1`], `${p}.s_j`, `${p}/ScoresJ`),
+      node('Greater', [`${p}.s_j`, `${p}.s_i`], `${p}.greater`, `${p}/Greater`),
+      node('Equal', [`${p}.s_j`, `${p}.s_i`], `${p}.equal`, `${p}/Equal`),
+      node('And', [`${p}.equal`, `${p}.ties`], `${p}.tie_wins`, `${p}/TieWins`),
+      node('Or', [`${p}.greater`, `${p}.tie_wins`], `${p}.beats`, `${p}/Beats`),
+      node('Cast', [`${p}.beats`], `${p}.beats_f`, `${p}/BeatsFloat`, [intAttribute('to', FLOAT)]),
+      node('ReduceSum', [`${p}.beats_f`, `${p}.axis2`], `${p}.rank`, `${p}/Rank`, [
+        intAttribute('keepdims', 0),
+      ]),
+      node('Less', [`${p}.rank`, keepIn], `${p}.in_top`, `${p}/InTopK`),
+      node('Cast', [`${p}.in_top`], `${p}.in_top_f`, `${p}/InTopKFloat`, [intAttribute('to', FLOAT)]),
+      node('Mul', [`${p}.in_top_f`, maskIn], `${p}.mask`, `${p}/Mask`),
+      node('Reshape', [`${p}.mask`, `${p}.mask_shape`], `${p}.mask_b`, `${p}/MaskReshape`),
+      node('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`),
+    );
+    let masked = `${p}.masked`;
+    if (point.back) {
+      appended.push(int64Initializer(`${p}.back_shape`, point.back));
+      added.push(node('Reshape', [masked, `${p}.back_shape`], `${p}.masked_back`, `${p}/BackReshape`));
+      masked = `${p}.masked_back`;
+    }
+    afterProducer.set(producer, [...(afterProducer.get(producer) ?? []), ...added]);
+    for (const consumer of index.consumers.get(point.tensor) ?? []) {
+      rewire.set(consumer, (rewire.get(consumer) ?? new Map()).set(point.tensor, masked));
+    }
+  }
+  let nodeIndex = -1;
+  return rewriteGraph(
+    bytes,
+    index,
+    (field) => {
+      if (field.number !== 1) return undefined;
+      nodeIndex++;
+      const renames = rewire.get(nodeIndex);
+      const extra = afterProducer.get(nodeIndex);
+      if (!renames && !extra) return undefined;
+      const own = renames
+        ? rewireNode(bytes, field.start, field.end, renames)
+        : bytes.subarray(field.tagStart, field.end);
+      return concatBytes([own, ...(extra ?? [])]);
+    },
+    appended,
+  );
+}
+
+/** Mask and keep values that leave every masked layer unchanged, for `rows` rows. */
+export function neutralMaskFeeds(
+  points: readonly MaskPoint[],
+  rows: number,
+): Record<string, Tensor<'float32'>> {
+  const feeds: Record<string, Tensor<'float32'>> = {};
+  for (const point of points) {
+    feeds[maskInputName(point.layer)] = {
+      dtype: 'float32',
+      shape: [rows, point.experts],
+      data: new Float32Array(rows * point.experts).fill(1),
+    };
+    feeds[keepInputName(point.layer)] = {
+      dtype: 'float32',
+      shape: [rows, 1],
+      data: new Float32Array(rows).fill(point.experts),
+    };
+  }
+  return feeds;
+}
