@@ -33,6 +33,11 @@ analyze options:
   --samples N        keep per-token detail (dispatch/combine, probs, top-k) for the first N (default 8)
   --provider P       cpu, cuda or webgpu (falls back to cpu with a note; default cpu)
   --allow-nan        accept NaN/Inf inputs (their routing is counted and skipped in the metrics)
+  --specialization   expert-subset study (Chung et al.): keep the k best experts per input, k = 1…n,
+                     against random subsets, the exhaustive optimum (n ≤ 16) and single-expert
+                     knockouts, on the first --limit inputs (default 256)
+  --scope S          layer (each layer alone), all (every layer at once) or both (default)
+  --seeds N          random subsets per input and k (default 10)
   --json OUT.json    write the report ("moe-scope/report@1")
   --quiet            no table, no progress
   --verbose          stack traces with errors
@@ -60,6 +65,9 @@ const ANALYZE_OPTIONS = {
   samples: { type: 'string' },
   provider: { type: 'string' },
   'allow-nan': { type: 'boolean' },
+  specialization: { type: 'boolean' },
+  scope: { type: 'string' },
+  seeds: { type: 'string' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -76,6 +84,13 @@ function provider(value: string | undefined): ProviderName[] {
     throw new UsageError(`--provider must be cpu, cuda or webgpu, got "${value}"`);
   }
   return [value, 'cpu'];
+}
+
+function scope(value: string | undefined): 'layer' | 'all' | 'both' {
+  if (value === undefined) return 'both';
+  if (value !== 'layer' && value !== 'all' && value !== 'both')
+    throw new UsageError(`--scope must be layer, all or both, got "${value}"`);
+  return value;
 }
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -125,6 +140,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         samples: positiveInt('samples', text('samples')) ?? 8,
         providers: provider(text('provider')),
         load: { tokenizer: text('tokenizer'), allowNonFinite: values['allow-nan'] === true },
+        specialization: values.specialization
+          ? { scope: scope(text('scope')), seeds: positiveInt('seeds', text('seeds')) ?? 10 }
+          : undefined,
       },
       { progress: (p) => bar.update(p.done, p.total) },
     );

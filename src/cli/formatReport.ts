@@ -1,6 +1,7 @@
 /** Renders a report as the per-layer table `moe-scope analyze` prints. */
 import type { LayerSummary } from '../core/analysis/types';
 import type { Report, ReportLayer } from '../core/report/types';
+import type { Specialization } from '../core/specialization/types';
 
 function entropyOf(summary: LayerSummary): number {
   return summary.kind === 'soft_moe' ? summary.combineEntropy : summary.routingEntropy;
@@ -57,6 +58,37 @@ export function formatReport(report: Report): string {
       ]),
     ),
   );
+  if (report.specialization) lines.push('', ...formatSpecialization(report.specialization));
   for (const note of [...report.providerNotes, ...report.warnings]) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
+}
+
+function formatSpecialization(s: Specialization): string[] {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const metric = s.baseline.accuracy !== undefined ? 'accuracy' : 'agreement';
+  const lines = [
+    `specialization (Algorithm 1, ${s.subsets} subsets, combine weights not renormalised) on ${s.inputs} inputs; ` +
+      `full model ${metric} ${s.baseline.accuracy !== undefined ? pct(s.baseline.accuracy) : '100%'}`,
+    '',
+    table(
+      ['layers', 'keep', 'k', `ranked ${metric}`, `random ${metric} (mean ± std)`, 'KL ranked', 'KL random'],
+      s.fractions.map((f) => [
+        f.layer,
+        f.fraction,
+        String(f.k),
+        pct(f.ranked),
+        `${pct(f.random)} ± ${pct(f.randomStd)}`,
+        f.rankedKl.toFixed(4),
+        f.randomKl.toFixed(4),
+      ]),
+    ),
+  ];
+  for (const [layer, search] of Object.entries(s.optimal ?? {})) {
+    const mean = search.gap.length ? search.gap.reduce((a, b) => a + b, 0) / search.gap.length : 0;
+    lines.push(
+      `${layer}: ranked smallest k exceeds the exhaustive optimum by ${mean.toFixed(2)} experts on average`,
+    );
+  }
+  for (const note of s.notes) lines.push(`note: ${note}`);
+  return lines;
 }

@@ -18,12 +18,17 @@ import { MoeScopeError } from '../core/errors';
 import { indexGraph } from '../core/onnx/graph';
 import { readModelBytes, summariseModelBytes, withModelErrors } from '../core/onnx/inspect';
 import { checkExternalData } from '../core/onnx/externalData';
+import type { GraphIndex } from '../core/onnx/graph';
 import { exposeTensors } from '../core/onnx/instrument';
+import { addExpertMasks, MaskPoint } from '../core/onnx/masks';
+import type { Specialization } from '../core/specialization/types';
 import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
 import type { Tensor } from '../core/tensor';
 import type { Progress } from '../protocol/engine';
 import { fromOrt, toOrt } from './ortTensors';
+import { maskPointFor } from './maskPoints';
 import { sampleLayer } from './sampleDetail';
+import { runSpecialization, SpecializeOptions } from './specialize';
 import { padRows, staticBatchSize, unpadRows } from './staticBatch';
 import { openSession, ProviderName } from './session';
 import { ENGINE_VERSION } from './version';
@@ -43,6 +48,8 @@ export interface AnalyzeOptions {
   load?: LoadOptions;
   /** Hand-written layer descriptions; by default read from the sidecar `<model>.moe.json`. */
   overrides?: Overrides;
+  /** Run the expert-subset specialization study on the first `specialization.inputs` samples. */
+  specialization?: SpecializeOptions & { inputs?: number };
 }
 
 export interface RunContext {
@@ -193,6 +200,19 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     await session.release();
   }
 
+  const analysisMs = performance.now() - started;
+  const specialization = options.specialization
+    ? await specialize(bytes, graph, layers, {
+        inputs,
+        labels,
+        count,
+        output: predictionOutput,
+        options,
+        hasExternalData,
+        context,
+      })
+    : undefined;
+
   const reportLayers: ReportLayer[] = layers.map((layer) => {
     const layerSummary = accumulators.get(layer.id)!.summary();
     if (layerSummary.nonFinite > 0)
@@ -216,6 +236,7 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     };
   });
   const totalMs = performance.now() - started;
+  const specializationMs = totalMs - analysisMs;
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'moe-scope', version: ENGINE_VERSION },
@@ -235,8 +256,14 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     ...(labelled > 0 ? { accuracy: correct / labelled } : {}),
     layers: reportLayers,
     ...(perSample.length > 0 ? { perSample } : {}),
+    ...(specialization ? { specialization } : {}),
     warnings: warnings.filter((w) => !fallbacks.includes(w)),
-    timing: { totalMs, inferenceMs, samplesPerSecond: count / (totalMs / 1000) },
+    timing: {
+      totalMs,
+      inferenceMs,
+      samplesPerSecond: count / (analysisMs / 1000),
+      ...(specialization ? { specializationMs } : {}),
+    },
   };
 }
 
@@ -257,4 +284,58 @@ function confirmAll(
     }
   }
   return layers;
+}
+
+async function specialize(
+  bytes: Uint8Array,
+  graph: GraphIndex,
+  layers: MoeLayer[],
+  run: {
+    inputs: InputSet;
+    labels: Int32Array | undefined;
+    count: number;
+    output: string | undefined;
+    options: AnalyzeOptions;
+    hasExternalData: boolean;
+    context: RunContext;
+  },
+): Promise<Specialization> {
+  const notes: string[] = [];
+  const points: MaskPoint[] = [];
+  for (const layer of layers) {
+    const point = maskPointFor(graph, layer);
+    if (typeof point === 'string') notes.push(point);
+    else points.push(point);
+  }
+  if (points.length === 0 || !run.output) {
+    throw new MoeScopeError(
+      'BAD_REQUEST',
+      `Specialization needs a maskable MoE layer and a model output: ${notes.join('; ') || 'no output'}.`,
+    );
+  }
+  const options = run.options.specialization!;
+  const masked = addExpertMasks(bytes, graph, points);
+  const { session } = await openSession(masked, run.options.providers ?? ['cpu'], {
+    ...(run.hasExternalData ? { externalDataDir: dirname(resolve(run.options.modelPath)) } : {}),
+  });
+  try {
+    const result = await runSpecialization(
+      {
+        session,
+        points,
+        inputs: run.inputs,
+        count: Math.min(run.count, options.inputs ?? 256),
+        ...(run.labels ? { labels: run.labels } : {}),
+        output: run.output,
+        ...(run.context.signal ? { signal: run.context.signal } : {}),
+        progress: (done, total) =>
+          run.context.progress?.({ done, total, message: `specialization ${done}/${total} inputs` }),
+      },
+      options,
+    );
+    result.notes.unshift(...notes);
+    return result;
+  } finally {
+    await session.release();
+  }
 }

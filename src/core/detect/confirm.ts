@@ -27,7 +27,15 @@ export interface MoeLayer {
   /** Top-k recomputed from the probabilities (fused operators), with the operator's renormalisation. */
   computeTopK?: { k: number; renormalize: boolean };
   /** Token axis of the dispatch and combine tensors (Soft MoE), or the experts axis of probs. */
-  layout: { dispatchTokenAxis?: number; combineTokenAxis?: number; probsAxis?: number };
+  layout: {
+    dispatchTokenAxis?: number;
+    combineTokenAxis?: number;
+    /** The combine tensor's dims after the batch axis, as the graph produces it. */
+    combineDims?: number[];
+    probsAxis?: number;
+    /** The probabilities' rank as the graph produces them. */
+    probsRank?: number;
+  };
 }
 
 export type Outputs = Record<string, Tensor>;
@@ -150,7 +158,7 @@ export function confirmCandidate(
         slotsPerExpert: split.slotsPerExpert,
         tokens,
         evidence: `${candidate.evidence}; ${split.experts} experts × ${split.slotsPerExpert} slots from ${split.how}`,
-        layout: { dispatchTokenAxis: tokenAxis, combineTokenAxis },
+        layout: { dispatchTokenAxis: tokenAxis, combineTokenAxis, combineDims: combineRaw.shape.slice(1) },
       };
     }
     case 'topk':
@@ -204,7 +212,7 @@ export function confirmCandidate(
         experts,
         tokens: 1,
         evidence: `${candidate.evidence}; ${experts} experts`,
-        layout: { probsAxis: candidate.softmaxAxis },
+        layout: { probsAxis: candidate.softmaxAxis, probsRank: probs.shape.length },
       };
     }
   }

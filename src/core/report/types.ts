@@ -6,6 +6,7 @@
 import type { LayerSummary } from '../analysis/types';
 import type { LayerKind } from '../detect/types';
 import type { TensorSpec } from '../onnx/types';
+import type { Specialization } from '../specialization/types';
 
 export const REPORT_SCHEMA = 'moe-scope/report@1';
 
@@ -81,7 +82,9 @@ export interface Report {
   accuracy?: number;
   layers: ReportLayer[];
   perSample?: SampleDetail[];
+  specialization?: Specialization;
   /** Candidates that looked like routers but failed confirmation, and other things worth knowing. */
   warnings: string[];
-  timing: { totalMs: number; inferenceMs: number; samplesPerSecond: number };
+  /** samplesPerSecond covers the routing analysis alone, not the specialization study. */
+  timing: { totalMs: number; inferenceMs: number; samplesPerSecond: number; specializationMs?: number };
 }

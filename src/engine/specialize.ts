@@ -1,0 +1,356 @@
+/**
+ * Expert-subset specialization (Chung et al.): how well the model does when each input keeps only
+ * its k best experts per layer (ranked by Algorithm 1), against random subsets of the same size,
+ * the exhaustive optimum for small layers, and single-expert knockouts.
+ *
+ * Every evaluation is a row of one batched run of the masked model: an input is replicated once
+ * per (k, seed) and each row carries its own mask and k, so the whole k = 1…n curve for a batch of
+ * inputs costs one `run`, not n.
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+import type { InputSet } from '../core/data';
+import { MoeScopeError } from '../core/errors';
+import { keepInputName, maskInputName, MaskPoint } from '../core/onnx/masks';
+import { CurveBuilder } from '../core/specialization/curves';
+import { argmax, klFromLogs, logSoftmax } from '../core/specialization/outputs';
+import { choose, combinations, randomSubset, seededRandom } from '../core/specialization/subsets';
+import type {
+  Knockout,
+  OptimalSearch,
+  Specialization,
+  SpecializationCurve,
+} from '../core/specialization/types';
+import { sizeOf, Tensor, TypedArrayOf } from '../core/tensor';
+import { fromOrt, toOrt } from './ortTensors';
+
+export interface SpecializeOptions {
+  scope?: 'layer' | 'all' | 'both';
+  seeds?: number;
+  /** Exhaustive optimum for layers with at most this many experts (0 turns it off). */
+  maxExhaustiveExperts?: number;
+  /** Subsets tried per input and layer before the exhaustive search gives up. */
+  exhaustiveCap?: number;
+  knockout?: boolean;
+  /** Rows per run of the masked model. */
+  rowsPerRun?: number;
+}
+
+export interface SpecializeContext {
+  session: InferenceSession;
+  points: MaskPoint[];
+  inputs: InputSet;
+  count: number;
+  labels?: Int32Array;
+  output: string;
+  signal?: AbortSignal;
+  progress?: (done: number, total: number) => void;
+}
+
+/** One row's masks: for each point, a keep count and an explicit 0/1 mask. */
+interface RowPlan {
+  keep: Map<string, number>;
+  mask: Map<string, Float32Array>;
+}
+
+function replicateRows(t: Tensor, rows: number[]): Tensor {
+  const width = sizeOf(t.shape.slice(1));
+  const data = new (t.data.constructor as new (n: number) => TypedArrayOf[typeof t.dtype])(
+    rows.length * width,
+  ) as Float32Array;
+  rows.forEach((row, i) =>
+    data.set((t.data as Float32Array).subarray(row * width, (row + 1) * width), i * width),
+  );
+  return { dtype: t.dtype, shape: [rows.length, ...t.shape.slice(1)], data } as Tensor;
+}
+
+class MaskedRunner {
+  constructor(private readonly context: SpecializeContext) {}
+
+  /** Runs `plans[i]` on input `sources[i]` (indices into the batch `batch`); returns output rows. */
+  async run(
+    batch: Record<string, Tensor>,
+    sources: number[],
+    plans: RowPlan[],
+  ): Promise<{ data: Float32Array; width: number }> {
+    const { session, points, output, signal } = this.context;
+    if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
+    const rows = plans.length;
+    const feeds: Record<string, ReturnType<typeof toOrt>> = {};
+    for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(replicateRows(t, sources));
+    for (const point of points) {
+      const n = point.experts;
+      const mask = new Float32Array(rows * n).fill(1);
+      const keep = new Float32Array(rows).fill(n);
+      plans.forEach((plan, r) => {
+        const explicit = plan.mask.get(point.layer);
+        if (explicit) mask.set(explicit, r * n);
+        keep[r] = plan.keep.get(point.layer) ?? n;
+      });
+      feeds[maskInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, n], data: mask });
+      feeds[keepInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: keep });
+    }
+    const result = fromOrt(output, (await session.run(feeds))[output]!);
+    return { data: result.data as Float32Array, width: result.shape[1]! };
+  }
+}
+
+const NEUTRAL: RowPlan = { keep: new Map(), mask: new Map() };
+
+export async function runSpecialization(
+  context: SpecializeContext,
+  options: SpecializeOptions = {},
+): Promise<Specialization> {
+  const seeds = Math.max(1, options.seeds ?? 10);
+  const scope = options.scope ?? 'both';
+  const rowsPerRun = options.rowsPerRun ?? 2048;
+  const { points, labels, count } = context;
+  const runner = new MaskedRunner(context);
+  const notes: string[] = [];
+  const groups: { name: string; layers: MaskPoint[] }[] = [];
+  if (scope !== 'all') for (const p of points) groups.push({ name: p.layer, layers: [p] });
+  if (scope !== 'layer' && points.length > 1) {
+    const n = points[0]!.experts;
+    if (points.every((p) => p.experts === n)) groups.push({ name: 'all', layers: points });
+    else notes.push('The all-layers curve needs the same number of experts in every layer; skipped.');
+  }
+  const builders = groups.map((g) => new CurveBuilder(g.name, g.layers[0]!.experts, seeds));
+  const perInputRows = groups.reduce((sum, g) => sum + g.layers[0]!.experts * (1 + seeds), 1);
+  const inputsPerRun = Math.max(1, Math.floor(rowsPerRun / perInputRows));
+  const knockout = options.knockout ?? true;
+  const knock = new Map(
+    points.map((p) => [
+      p.layer,
+      {
+        acc: new Float64Array(p.experts),
+        agree: new Float64Array(p.experts),
+        kl: new Float64Array(p.experts),
+      },
+    ]),
+  );
+  let baselineCorrect = 0;
+  let logFull = new Float64Array(0);
+  let logMasked = new Float64Array(0);
+  const fullPredictions = new Int32Array(count);
+  for (let start = 0; start < count; start += inputsPerRun) {
+    const end = Math.min(count, start + inputsPerRun);
+    const batch = context.inputs.batch(start, end);
+    const sources: number[] = [];
+    const plans: RowPlan[] = [];
+    for (let j = 0; j < end - start; j++) {
+      const index = start + j;
+      sources.push(j);
+      plans.push(NEUTRAL);
+      groups.forEach((group, g) => {
+        const n = group.layers[0]!.experts;
+        for (let k = 1; k <= n; k++) {
+          sources.push(j);
+          plans.push({ keep: new Map(group.layers.map((p) => [p.layer, k])), mask: new Map() });
+        }
+        for (let s = 0; s < seeds; s++) {
+          for (let k = 1; k <= n; k++) {
+            const mask = new Map<string, Float32Array>();
+            group.layers.forEach((p, l) => {
+              // Seeded by (seed, input, layer, k): the same subsets however the inputs are batched.
+              const random = seededRandom(((s * 1_000_003 + index) * 131 + l * 17 + g) * 64 + k);
+              const m = new Float32Array(p.experts);
+              randomSubset(p.experts, k, random, m);
+              mask.set(p.layer, m);
+            });
+            sources.push(j);
+            plans.push({ keep: new Map(), mask });
+          }
+        }
+      });
+      if (knockout) {
+        for (const p of points) {
+          for (let e = 0; e < p.experts; e++) {
+            const m = new Float32Array(p.experts).fill(1);
+            m[e] = 0;
+            sources.push(j);
+            plans.push({ keep: new Map(), mask: new Map([[p.layer, m]]) });
+          }
+        }
+      }
+    }
+    const { data, width } = await runner.run(batch, sources, plans);
+    if (logFull.length !== width) [logFull, logMasked] = [new Float64Array(width), new Float64Array(width)];
+    let row = 0;
+    for (let j = 0; j < end - start; j++) {
+      const index = start + j;
+      const label = labels?.[index];
+      const full = argmax(data, row * width, width);
+      fullPredictions[index] = full;
+      if (label !== undefined && full === label) baselineCorrect++;
+      logSoftmax(data, row * width, width, logFull);
+      row++;
+      const readRow = () => {
+        logSoftmax(data, row * width, width, logMasked);
+        const result = { pred: argmax(data, row * width, width), kl: klFromLogs(logFull, logMasked) };
+        row++;
+        return result;
+      };
+      groups.forEach((group, g) => {
+        const n = group.layers[0]!.experts;
+        const ranked = Array.from({ length: n }, readRow);
+        const random = Array.from({ length: seeds }, () => Array.from({ length: n }, readRow));
+        builders[g]!.add(
+          full,
+          label,
+          ranked.map((r) => r.pred),
+          ranked.map((r) => r.kl),
+          random.map((s) => s.map((r) => r.pred)),
+          random.map((s) => s.map((r) => r.kl)),
+        );
+      });
+      if (knockout) {
+        for (const p of points) {
+          const t = knock.get(p.layer)!;
+          for (let e = 0; e < p.experts; e++) {
+            const r = readRow();
+            t.agree[e]! += r.pred === full ? 1 : 0;
+            t.acc[e]! += label !== undefined && r.pred === label ? 1 : 0;
+            t.kl[e]! += r.kl;
+          }
+        }
+      }
+    }
+    context.progress?.(end, count);
+  }
+  const curves = builders.map((b) => b.result());
+  const hasLabels = labels !== undefined && count > 0;
+  const baselineAccuracy = hasLabels ? baselineCorrect / count : undefined;
+  // The optimum is searched per layer, so it is compared with the per-layer ranked curves.
+  const optimal =
+    scope === 'all'
+      ? undefined
+      : await optimalSearches(context, runner, curves, fullPredictions, options, notes);
+  return {
+    method: 'combine-mass',
+    scope: scope === 'layer' ? 'per-layer' : scope === 'all' ? 'all-layers' : 'both',
+    subsets: 'per-input',
+    renormalized: false,
+    inputs: count,
+    baseline: { ...(baselineAccuracy !== undefined ? { accuracy: baselineAccuracy } : {}), agreement: 1 },
+    curves,
+    ...(optimal ? { optimal } : {}),
+    ...(knockout ? { knockout: knockoutSummary(points, knock, count, baselineAccuracy) } : {}),
+    fractions: fractionsOf(curves, hasLabels),
+    notes,
+  };
+}
+
+function knockoutSummary(
+  points: MaskPoint[],
+  knock: Map<string, { acc: Float64Array; agree: Float64Array; kl: Float64Array }>,
+  count: number,
+  baselineAccuracy: number | undefined,
+): Record<string, Knockout> {
+  const out: Record<string, Knockout> = {};
+  for (const p of points) {
+    const t = knock.get(p.layer)!;
+    out[p.layer] = {
+      ...(baselineAccuracy !== undefined
+        ? { accuracyDrop: Array.from(t.acc, (c) => baselineAccuracy - c / count) }
+        : {}),
+      agreementDrop: Array.from(t.agree, (c) => 1 - c / count),
+      klIncrease: Array.from(t.kl, (v) => v / count),
+    };
+  }
+  return out;
+}
+
+function fractionsOf(curves: SpecializationCurve[], hasLabels: boolean): Specialization['fractions'] {
+  const out: Specialization['fractions'] = [];
+  const metric = hasLabels ? 'accuracy' : 'agreement';
+  for (const curve of curves) {
+    for (const [fraction, divisor] of [
+      ['1/2', 2],
+      ['1/4', 4],
+      ['1/8', 8],
+    ] as const) {
+      const k = curve.experts / divisor;
+      if (!Number.isInteger(k) || k < 1) continue;
+      const ranked = (hasLabels ? curve.ranked.accuracy! : curve.ranked.agreement)[k - 1]!;
+      const random = (hasLabels ? curve.random.accuracy! : curve.random.agreement)[k - 1]!;
+      const randomStd = (hasLabels ? curve.random.std.accuracy! : curve.random.std.agreement)[k - 1]!;
+      out.push({
+        layer: curve.layer,
+        fraction,
+        k,
+        metric,
+        ranked,
+        random,
+        randomStd,
+        rankedKl: curve.ranked.kl[k - 1]!,
+        randomKl: curve.random.kl[k - 1]!,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The exhaustive optimum per layer (others kept whole): for k = 1, 2, … the first k for which some
+ * k-subset preserves the full prediction. Stops at `exhaustiveCap` subsets per input and says so.
+ */
+async function optimalSearches(
+  context: SpecializeContext,
+  runner: MaskedRunner,
+  curves: SpecializationCurve[],
+  full: Int32Array,
+  options: SpecializeOptions,
+  notes: string[],
+): Promise<Record<string, OptimalSearch> | undefined> {
+  const limit = options.maxExhaustiveExperts ?? 16;
+  const cap = options.exhaustiveCap ?? 4096;
+  const rowsPerRun = options.rowsPerRun ?? 2048;
+  const eligible = context.points.filter((p) => p.experts <= limit);
+  if (eligible.length === 0) return undefined;
+  const skipped = context.points.filter((p) => p.experts > limit).map((p) => p.layer);
+  if (skipped.length)
+    notes.push(`No exhaustive optimum for ${skipped.join(', ')}: more than ${limit} experts.`);
+  const out: Record<string, OptimalSearch> = {};
+  for (const point of eligible) {
+    const n = point.experts;
+    const optimalK: (number | null)[] = [];
+    let capped = 0;
+    for (let index = 0; index < context.count; index++) {
+      const batch = context.inputs.batch(index, index + 1);
+      let found: number | null = null;
+      let tried = 0;
+      for (let k = 1; k <= n && found === null && tried < cap; k++) {
+        const subsets = combinations(n, k);
+        let pending: RowPlan[] = [];
+        const flush = async () => {
+          if (pending.length === 0) return;
+          const { data, width } = await runner.run(
+            batch,
+            pending.map(() => 0),
+            pending,
+          );
+          for (let r = 0; r < pending.length; r++)
+            if (argmax(data, r * width, width) === full[index]) found = k;
+          pending = [];
+        };
+        for (const subset of subsets) {
+          if (tried >= cap) break;
+          const m = new Float32Array(n);
+          for (const e of subset) m[e] = 1;
+          pending.push({ keep: new Map(), mask: new Map([[point.layer, m]]) });
+          tried++;
+          if (pending.length >= Math.min(rowsPerRun, choose(n, k))) await flush();
+          if (found !== null) break;
+        }
+        await flush();
+      }
+      if (found === null && tried >= cap) capped++;
+      optimalK.push(found);
+    }
+    const ranked = curves.find((c) => c.layer === point.layer)?.smallestK ?? [];
+    const gap = optimalK.flatMap((o, i) => (o !== null && ranked[i] != null ? [ranked[i]! - o] : []));
+    out[point.layer] = { optimalK, gap, capped, cap };
+    if (capped)
+      notes.push(`${point.layer}: the exhaustive search stopped at ${cap} subsets for ${capped} input(s).`);
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyzeModel } from '../../src/engine/analyze';
+import { loadFixtures, MODELS_DIR } from '../support/fixtures';
+
+interface ExpertDrop {
+  keep: number;
+  rankedAgreement: number;
+  rankedKL: number;
+}
+
+describe('expert-subset specialization', function () {
+  this.timeout(180_000);
+  const fixtures = loadFixtures();
+
+  for (const name of ['softmoe_vit', 'softmoe_vit_plain']) {
+    it(`${name}: all-layers ranked curve reproduces PyTorch's agreement exactly and KL to 1e-5`, async () => {
+      const fixture = fixtures.find((f) => f.name === name)!;
+      const drops = (fixture.reference as unknown as { expertDrop: ExpertDrop[] }).expertDrop;
+      const report = await analyzeModel({
+        modelPath: fixture.modelPath,
+        inputsPath: join(MODELS_DIR, fixture.reference.files.inputs!),
+        labelsPath: join(MODELS_DIR, fixture.reference.files.labels!),
+        samples: 0,
+        specialization: { scope: 'all', seeds: 10, knockout: false, inputs: 64 },
+      });
+      const curve = report.specialization!.curves.find((c) => c.layer === 'all')!;
+      for (const drop of drops) {
+        assert.equal(
+          curve.ranked.agreement[drop.keep - 1],
+          drop.rankedAgreement,
+          `keep ${drop.keep} agreement`,
+        );
+        assert.ok(
+          Math.abs(curve.ranked.kl[drop.keep - 1]! - drop.rankedKL) < 1e-5,
+          `keep ${drop.keep}: KL ${curve.ranked.kl[drop.keep - 1]} vs ${drop.rankedKL}`,
+        );
+      }
+      const n = curve.experts;
+      assert.equal(curve.ranked.agreement[n - 1], 1, 'keeping every expert is the full model');
+      assert.ok(curve.ranked.kl[n - 1]! < 1e-9);
+      assert.equal(curve.random.agreement[n - 1], 1);
+      assert.equal(curve.random.std.agreement[n - 1], 0);
+      assert.equal(curve.random.seeds, 10);
+    });
+  }
+
+  it('per-layer curves, optimum and knockout: the optimum never needs more experts than the ranking, batching changes nothing', async () => {
+    const fixture = fixtures.find((f) => f.name === 'softmoe_vit')!;
+    const run = (rowsPerRun: number) =>
+      analyzeModel({
+        modelPath: fixture.modelPath,
+        inputsPath: join(MODELS_DIR, fixture.reference.files.inputs!),
+        labelsPath: join(MODELS_DIR, fixture.reference.files.labels!),
+        limit: 24,
+        samples: 0,
+        specialization: { scope: 'layer', seeds: 10, rowsPerRun },
+      });
+    const [big, small] = [await run(4096), await run(100)];
+    assert.deepEqual(
+      small.specialization,
+      big.specialization,
+      'results do not depend on how rows are batched',
+    );
+    const s = big.specialization!;
+    assert.deepEqual(
+      s.curves.map((c) => c.layer),
+      ['blocks.2.mlp', 'blocks.3.mlp'],
+    );
+    for (const curve of s.curves) {
+      const search = s.optimal![curve.layer]!;
+      assert.equal(search.optimalK.length, 24);
+      assert.equal(search.capped, 0);
+      curve.smallestK.forEach((ranked, i) => {
+        const optimum = search.optimalK[i];
+        if (ranked !== null)
+          assert.ok(
+            optimum !== null && optimum <= ranked,
+            `input ${i}: optimum ${optimum} ≤ ranked ${ranked}`,
+          );
+      });
+      assert.ok(search.gap.every((g) => g >= 0));
+      const drop = s.knockout![curve.layer]!;
+      assert.equal(drop.agreementDrop.length, 8);
+      assert.ok(drop.agreementDrop.every((d) => d >= 0 && d <= 1));
+      assert.ok(drop.klIncrease.every((kl) => kl >= 0));
+    }
+    assert.deepEqual(
+      s.fractions.map((f) => [f.layer, f.fraction, f.k]),
+      [
+        ['blocks.2.mlp', '1/2', 4],
+        ['blocks.2.mlp', '1/4', 2],
+        ['blocks.2.mlp', '1/8', 1],
+        ['blocks.3.mlp', '1/2', 4],
+        ['blocks.3.mlp', '1/4', 2],
+        ['blocks.3.mlp', '1/8', 1],
+      ],
+    );
+  });
+
+  it('SMEAR and top-k layers get the analogous ablation (routing weight zeroed, not renormalised)', async () => {
+    for (const name of ['smear_vit', 'topk_vit']) {
+      const fixture = fixtures.find((f) => f.name === name)!;
+      const report = await analyzeModel({
+        modelPath: fixture.modelPath,
+        inputsPath: join(MODELS_DIR, fixture.reference.files.inputs!),
+        limit: 16,
+        samples: 0,
+        specialization: { scope: 'layer', seeds: 10, maxExhaustiveExperts: 0 },
+      });
+      const s = report.specialization!;
+      assert.equal(s.curves.length, 2, name);
+      for (const curve of s.curves) {
+        assert.equal(
+          curve.ranked.agreement[curve.experts - 1],
+          1,
+          `${name} ${curve.layer}: k = n is the full model`,
+        );
+        assert.ok(curve.ranked.kl[0]! > 0, `${name} ${curve.layer}: keeping one expert changes the outputs`);
+      }
+    }
+  });
+});
