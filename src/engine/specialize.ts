@@ -347,7 +347,7 @@ async function optimalSearches(
       optimalK.push(found);
     }
     const ranked = curves.find((c) => c.layer === point.layer)?.smallestK ?? [];
-    const gap = optimalK.flatMap((o, i) => (o !== null && ranked[i] != null ? [ranked[i]! - o] : []));
+    const gap = optimalK.flatMap((o, i) => (o !== null && ranked[i] !== null && ranked[i] !== undefined ? [ranked[i]! - o] : []));
     out[point.layer] = { optimalK, gap, capped, cap };
     if (capped)
       notes.push(`${point.layer}: the exhaustive search stopped at ${cap} subsets for ${capped} input(s).`);
