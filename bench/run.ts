@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchInstrumentation } from './instrumentation.bench';
 import { benchLargeModel } from './largeModel.bench';
+import { benchMasks } from './masks.bench';
 
 function repoRoot(from: string): string {
   for (let dir = from; dirname(dir) !== dir; dir = dirname(dir))
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   await benchInstrumentation(root);
   console.log();
   await benchLargeModel(root);
+  console.log();
+  await benchMasks(root);
 }
 
 main().catch((error) => {

@@ -1,0 +1,86 @@
+/**
+ * Batched masked evaluation: the keep-k curve k = 1…n of one input as ONE run of n rows (each row
+ * its own k) against n runs of one row each, on the n = 16 Soft MoE fixture (target ≥ 0.7·n×
+ * faster), and the throughput of a full specialization curve (ranked + 10 random seeds, both
+ * layers and all layers at once) in inputs per second.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadInputs } from '../src/core/data';
+import { detectLayers } from '../src/core/detect';
+import { indexGraph } from '../src/core/onnx/graph';
+import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../src/core/onnx/masks';
+import type { Tensor } from '../src/core/tensor';
+import { analyzeModel } from '../src/engine/analyze';
+import { toOrt } from '../src/engine/ortTensors';
+import { openSession } from '../src/engine/session';
+import { line, median, timeMs } from './support';
+
+function filled(value: number, shape: number[]): Tensor<'float32'> {
+  return { dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
+}
+
+export async function benchMasks(root: string): Promise<void> {
+  const modelPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.onnx');
+  const inputsPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.ref', 'inputs.npy');
+  const bytes = readFileSync(modelPath);
+  const graph = indexGraph(bytes, modelPath);
+  const n = 16;
+  const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
+    layer: c.id,
+    tensor: c.tensors.combine!,
+    experts: n,
+    view: [0, 0, n, 1],
+    mask: [-1, 1, n, 1],
+    back: [0, 0, n],
+    scoreAxes: [1, 3],
+  }));
+  const { session } = await openSession(addExpertMasks(bytes, graph, points), ['cpu']);
+  const inputs = await loadInputs(inputsPath, graph.summary.inputs);
+  const pixels = inputs.batch(0, 1).pixels!;
+  const feedsFor = (rows: number, keep: (row: number) => number) => {
+    const data = new Float32Array(rows * 784);
+    for (let r = 0; r < rows; r++) data.set(pixels.data as Float32Array, r * 784);
+    const feeds: Record<string, ReturnType<typeof toOrt>> = {
+      pixels: toOrt({ dtype: 'float32', shape: [rows, 1, 28, 28], data }),
+    };
+    for (const p of points) {
+      feeds[maskInputName(p.layer)] = toOrt(filled(1, [rows, n]));
+      const k = new Float32Array(rows).map((_, r) => keep(r));
+      feeds[keepInputName(p.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: k });
+    }
+    return feeds;
+  };
+  const batched = feedsFor(n, (r) => r + 1);
+  const perK = Array.from({ length: n }, (_, k) => feedsFor(1, () => k + 1));
+  const oneRun = async () => session.run(batched);
+  const nRuns = async () => {
+    for (const feeds of perK) await session.run(feeds);
+  };
+  await oneRun();
+  await nRuns();
+  const batchedMs: number[] = [];
+  const perKMs: number[] = [];
+  for (let round = 0; round < 30; round++) {
+    batchedMs.push(await timeMs(oneRun));
+    perKMs.push(await timeMs(nRuns));
+  }
+  await session.release();
+  const speedup = median(perKMs) / median(batchedMs);
+  line(
+    `(d) k = 1…${n} for one input: n runs / one batched run`,
+    `${speedup.toFixed(1)}×`,
+    `≥ ${(0.7 * n).toFixed(1)}×`,
+  );
+  line('    one batched run of 16 rows (median of 30)', `${median(batchedMs).toFixed(2)} ms`);
+  line('    16 runs of one row', `${median(perKMs).toFixed(2)} ms`);
+
+  const report = await analyzeModel({
+    modelPath,
+    inputsPath,
+    samples: 0,
+    specialization: { scope: 'both', seeds: 10, knockout: false, maxExhaustiveExperts: 0, inputs: 64 },
+  });
+  const seconds = report.timing.specializationMs! / 1000;
+  line('(e) full curve (ranked + 10 seeds, 3 scopes, n = 16)', `${(64 / seconds).toFixed(1)} inputs/s`);
+}
