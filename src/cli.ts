@@ -38,6 +38,8 @@ analyze options:
                      knockouts, on the first --limit inputs (default 256)
   --scope S          layer (each layer alone), all (every layer at once) or both (default)
   --seeds N          random subsets per input and k (default 10)
+  --subsets M        per-input (Algorithm 1, default), shared (one ranking for all inputs from summed
+                     scores: the batch variant) or shared-class (one ranking per class)
   --json OUT.json    write the report ("moe-scope/report@1")
   --quiet            no table, no progress
   --verbose          stack traces with errors
@@ -68,6 +70,7 @@ const ANALYZE_OPTIONS = {
   specialization: { type: 'boolean' },
   scope: { type: 'string' },
   seeds: { type: 'string' },
+  subsets: { type: 'string' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -91,6 +94,13 @@ function scope(value: string | undefined): 'layer' | 'all' | 'both' {
   if (value !== 'layer' && value !== 'all' && value !== 'both')
     throw new UsageError(`--scope must be layer, all or both, got "${value}"`);
   return value;
+}
+
+function subsets(value: string | undefined): { subsets: 'per-input' | 'shared'; sharedBy?: 'all' | 'class' } {
+  if (value === undefined || value === 'per-input') return { subsets: 'per-input' };
+  if (value === 'shared') return { subsets: 'shared', sharedBy: 'all' };
+  if (value === 'shared-class') return { subsets: 'shared', sharedBy: 'class' };
+  throw new UsageError(`--subsets must be per-input, shared or shared-class, got "${value}"`);
 }
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -141,7 +151,11 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         providers: provider(text('provider')),
         load: { tokenizer: text('tokenizer'), allowNonFinite: values['allow-nan'] === true },
         specialization: values.specialization
-          ? { scope: scope(text('scope')), seeds: positiveInt('seeds', text('seeds')) ?? 10 }
+          ? {
+              scope: scope(text('scope')),
+              seeds: positiveInt('seeds', text('seeds')) ?? 10,
+              ...subsets(text('subsets')),
+            }
           : undefined,
       },
       { progress: (p) => bar.update(p.done, p.total) },

@@ -20,7 +20,7 @@ import { readModelBytes, summariseModelBytes, withModelErrors } from '../core/on
 import { checkExternalData } from '../core/onnx/externalData';
 import type { GraphIndex } from '../core/onnx/graph';
 import { exposeTensors } from '../core/onnx/instrument';
-import { addExpertMasks, MaskPoint } from '../core/onnx/masks';
+import { addExpertMasks, MaskPoint, scoresTensorName } from '../core/onnx/masks';
 import type { Specialization } from '../core/specialization/types';
 import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
 import type { Tensor } from '../core/tensor';
@@ -314,7 +314,15 @@ async function specialize(
     );
   }
   const options = run.options.specialization!;
-  const masked = addExpertMasks(bytes, graph, points);
+  let masked = addExpertMasks(bytes, graph, points);
+  if (options.subsets === 'shared') {
+    // The batch variant reads each layer's scores from the full model.
+    masked = exposeTensors(
+      masked,
+      indexGraph(masked, run.options.modelPath),
+      points.map((p) => ({ name: scoresTensorName(p.layer), dtype: 'float32' })),
+    );
+  }
   const { session } = await openSession(masked, run.options.providers ?? ['cpu'], {
     ...(run.hasExternalData ? { externalDataDir: dirname(resolve(run.options.modelPath)) } : {}),
   });

@@ -10,7 +10,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { InputSet } from '../core/data';
 import { MoeScopeError } from '../core/errors';
-import { keepInputName, maskInputName, MaskPoint } from '../core/onnx/masks';
+import { keepInputName, maskInputName, MaskPoint, scoresTensorName } from '../core/onnx/masks';
 import { CurveBuilder } from '../core/specialization/curves';
 import { argmax, klFromLogs, logSoftmax } from '../core/specialization/outputs';
 import { choose, combinations, randomSubset, seededRandom } from '../core/specialization/subsets';
@@ -33,6 +33,13 @@ export interface SpecializeOptions {
   knockout?: boolean;
   /** Rows per run of the masked model. */
   rowsPerRun?: number;
+  /**
+   * per-input (Algorithm 1): every input ranks its own experts. shared (the batch variant): one
+   * ranking per group from the scores summed over the group's inputs on the full model; the group
+   * is every input, or each class when `sharedBy` is "class" and labels are given.
+   */
+  subsets?: 'per-input' | 'shared';
+  sharedBy?: 'all' | 'class';
 }
 
 export interface SpecializeContext {
@@ -71,7 +78,8 @@ class MaskedRunner {
     batch: Record<string, Tensor>,
     sources: number[],
     plans: RowPlan[],
-  ): Promise<{ data: Float32Array; width: number }> {
+    extra: string[] = [],
+  ): Promise<{ data: Float32Array; width: number; extra: Record<string, Float32Array> }> {
     const { session, points, output, signal } = this.context;
     if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
     const rows = plans.length;
@@ -89,8 +97,12 @@ class MaskedRunner {
       feeds[maskInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, n], data: mask });
       feeds[keepInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: keep });
     }
-    const result = fromOrt(output, (await session.run(feeds))[output]!);
-    return { data: result.data as Float32Array, width: result.shape[1]! };
+    const results = await session.run(feeds);
+    const result = fromOrt(output, results[output]!);
+    const extras = Object.fromEntries(
+      extra.map((name) => [name, fromOrt(name, results[name]!).data as Float32Array]),
+    );
+    return { data: result.data as Float32Array, width: result.shape[1]!, extra: extras };
   }
 }
 
@@ -131,6 +143,12 @@ export async function runSpecialization(
   let logFull = new Float64Array(0);
   let logMasked = new Float64Array(0);
   const fullPredictions = new Int32Array(count);
+  const shared =
+    options.subsets === 'shared'
+      ? await sharedScores(context, runner, options, inputsPerRun, notes)
+      : undefined;
+  const groupKey = (index: number) =>
+    options.sharedBy === 'class' && labels ? `class ${labels[index]}` : 'all';
   for (let start = 0; start < count; start += inputsPerRun) {
     const end = Math.min(count, start + inputsPerRun);
     const batch = context.inputs.batch(start, end);
@@ -144,7 +162,19 @@ export async function runSpecialization(
         const n = group.layers[0]!.experts;
         for (let k = 1; k <= n; k++) {
           sources.push(j);
-          plans.push({ keep: new Map(group.layers.map((p) => [p.layer, k])), mask: new Map() });
+          plans.push(
+            shared
+              ? {
+                  keep: new Map(),
+                  mask: new Map(
+                    group.layers.map((p) => [
+                      p.layer,
+                      topKMask(shared.get(groupKey(index))!.get(p.layer)!, k),
+                    ]),
+                  ),
+                }
+              : { keep: new Map(group.layers.map((p) => [p.layer, k])), mask: new Map() },
+          );
         }
         for (let s = 0; s < seeds; s++) {
           for (let k = 1; k <= n; k++) {
@@ -227,7 +257,7 @@ export async function runSpecialization(
   return {
     method: 'combine-mass',
     scope: scope === 'layer' ? 'per-layer' : scope === 'all' ? 'all-layers' : 'both',
-    subsets: 'per-input',
+    subsets: options.subsets ?? 'per-input',
     renormalized: false,
     inputs: count,
     baseline: { ...(baselineAccuracy !== undefined ? { accuracy: baselineAccuracy } : {}), agreement: 1 },
@@ -347,10 +377,63 @@ async function optimalSearches(
       optimalK.push(found);
     }
     const ranked = curves.find((c) => c.layer === point.layer)?.smallestK ?? [];
-    const gap = optimalK.flatMap((o, i) => (o !== null && ranked[i] !== null && ranked[i] !== undefined ? [ranked[i]! - o] : []));
+    const gap = optimalK.flatMap((o, i) =>
+      o !== null && ranked[i] !== null && ranked[i] !== undefined ? [ranked[i]! - o] : [],
+    );
     out[point.layer] = { optimalK, gap, capped, cap };
     if (capped)
       notes.push(`${point.layer}: the exhaustive search stopped at ${cap} subsets for ${capped} input(s).`);
   }
   return out;
+}
+
+/** A 0/1 mask keeping the k best-scored experts (lower index first among equal scores). */
+function topKMask(scores: Float64Array, k: number): Float32Array {
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const mask = new Float32Array(scores.length);
+  for (const e of order.slice(0, k)) mask[e] = 1;
+  return mask;
+}
+
+/**
+ * The batch variant's shared rankings: per group (all inputs, or each class), per layer, the
+ * Algorithm 1 scores of the full model summed over the group's inputs.
+ */
+async function sharedScores(
+  context: SpecializeContext,
+  runner: MaskedRunner,
+  options: SpecializeOptions,
+  inputsPerRun: number,
+  notes: string[],
+): Promise<Map<string, Map<string, Float64Array>>> {
+  const byClass = options.sharedBy === 'class' && context.labels !== undefined;
+  if (options.sharedBy === 'class' && !byClass)
+    notes.push('Shared subsets per class need labels; one subset is shared by all inputs.');
+  const names = context.points.map((p) => scoresTensorName(p.layer));
+  const sums = new Map<string, Map<string, Float64Array>>();
+  for (let start = 0; start < context.count; start += inputsPerRun) {
+    const end = Math.min(context.count, start + inputsPerRun);
+    const rows = Array.from({ length: end - start }, (_, j) => j);
+    const { extra } = await runner.run(
+      context.inputs.batch(start, end),
+      rows,
+      rows.map(() => NEUTRAL),
+      names,
+    );
+    for (let j = 0; j < rows.length; j++) {
+      const key = byClass ? `class ${context.labels![start + j]}` : 'all';
+      const group =
+        sums.get(key) ?? new Map(context.points.map((p) => [p.layer, new Float64Array(p.experts)]));
+      sums.set(key, group);
+      context.points.forEach((p, i) => {
+        const scores = extra[names[i]!]!;
+        const total = group.get(p.layer)!;
+        for (let e = 0; e < p.experts; e++) total[e]! += scores[j * p.experts + e]!;
+      });
+    }
+  }
+  notes.push(
+    `Shared subsets: one ranking per ${byClass ? 'class' : 'set of inputs'} from summed Algorithm 1 scores of the full model.`,
+  );
+  return sums;
 }

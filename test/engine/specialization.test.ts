@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadInputs } from '../../src/core/data';
+import { indexGraph } from '../../src/core/onnx/graph';
+import { addExpertMasks, keepInputName, maskInputName } from '../../src/core/onnx/masks';
 import { analyzeModel } from '../../src/engine/analyze';
+import { toOrt } from '../../src/engine/ortTensors';
+import { openSession } from '../../src/engine/session';
 import { loadFixtures, MODELS_DIR } from '../support/fixtures';
+import { referenceTensor } from '../support/reference';
 
 interface ExpertDrop {
   keep: number;
@@ -121,3 +128,75 @@ describe('expert-subset specialization', function () {
     }
   });
 });
+
+describe('the batch variant (one shared subset)', function () {
+  this.timeout(120_000);
+
+  it('keeps the experts with the largest summed PyTorch scores for every input', async () => {
+    const fixture = loadFixtures().find((f) => f.name === 'softmoe_vit')!;
+    const inputsPath = join(MODELS_DIR, fixture.reference.files.inputs!);
+    const report = await analyzeModel({
+      modelPath: fixture.modelPath,
+      inputsPath,
+      samples: 0,
+      specialization: {
+        scope: 'layer',
+        seeds: 10,
+        subsets: 'shared',
+        sharedBy: 'all',
+        knockout: false,
+        maxExhaustiveExperts: 0,
+        inputs: 64,
+      },
+    });
+    const s = report.specialization!;
+    assert.equal(s.subsets, 'shared');
+    const curve = s.curves.find((c) => c.layer === 'blocks.2.mlp')!;
+
+    // Independently: sum PyTorch's Algorithm 1 scores of layer blocks.2.mlp, keep the top k in
+    // that layer for every input, run, and count agreements with the full model.
+    const scores = referenceTensor(fixture, 'blocks.2.mlp.expert_scores').data as Float32Array;
+    const summed = new Float64Array(8);
+    for (let i = 0; i < 64; i++) for (let e = 0; e < 8; e++) summed[e]! += scores[i * 8 + e]!;
+    const order = Array.from(summed.keys()).sort((a, b) => summed[b]! - summed[a]! || a - b);
+    const bytes = readFileSync(fixture.modelPath);
+    const graph = indexGraph(bytes, fixture.modelPath);
+    const point = {
+      layer: 'blocks.2.mlp',
+      tensor: '/blocks.2/mlp/Softmax_1_output_0',
+      experts: 8,
+      view: [0, 0, 8, 2],
+      mask: [-1, 1, 8, 1],
+      back: [0, 0, 16],
+      scoreAxes: [1, 3],
+    };
+    const { session } = await openSession(addExpertMasks(bytes, graph, [point]), ['cpu']);
+    const pixels = (await loadInputs(inputsPath, graph.summary.inputs)).batch(0, 64).pixels!;
+    const full = argmaxRows(referenceTensor(fixture, 'logits').data as Float32Array, 10);
+    for (const k of [1, 2, 4]) {
+      const mask = new Float32Array(64 * 8);
+      for (let i = 0; i < 64; i++) for (const e of order.slice(0, k)) mask[i * 8 + e] = 1;
+      const out = await session.run({
+        pixels: toOrt(pixels),
+        [maskInputName('blocks.2.mlp')]: toOrt({ dtype: 'float32', shape: [64, 8], data: mask }),
+        [keepInputName('blocks.2.mlp')]: toOrt({
+          dtype: 'float32',
+          shape: [64, 1],
+          data: new Float32Array(64).fill(8),
+        }),
+      });
+      const predictions = argmaxRows(out.logits!.data as Float32Array, 10);
+      const agreement = predictions.filter((p, i) => p === full[i]).length / 64;
+      assert.equal(curve.ranked.agreement[k - 1], agreement, `k = ${k}`);
+    }
+    await session.release();
+  });
+});
+
+function argmaxRows(data: Float32Array, width: number): number[] {
+  return Array.from({ length: data.length / width }, (_, r) => {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (data[r * width + c]! > data[r * width + best]!) best = c;
+    return best;
+  });
+}

@@ -43,6 +43,11 @@ export function maskInputName(layer: string): string {
   return `moe_scope.mask.${layer}`;
 }
 
+/** The per-expert scores the ranking uses, [batch, experts]; expose it to read them. */
+export function scoresTensorName(layer: string): string {
+  return `moe_scope.${layer}.scores`;
+}
+
 export function keepInputName(layer: string): string {
   return `moe_scope.keep.${layer}`;
 }
@@ -147,15 +152,15 @@ export function addExpertMasks(
       added.push(node('Reshape', [routed, `${p}.view_shape`], `${p}.view`, `${p}/ViewReshape`));
       routed = `${p}.view`;
     }
-    let scores = routed;
+    // Per-expert scores [B, experts], always named `<prefix>.scores` so callers can read them.
+    const scores = scoresTensorName(point.layer);
     if (point.scoreAxes) {
       appended.push(int64Initializer(`${p}.score_axes`, point.scoreAxes));
       added.push(
-        node('ReduceSum', [routed, `${p}.score_axes`], `${p}.scores`, `${p}/Scores`, [
-          intAttribute('keepdims', 0),
-        ]),
+        node('ReduceSum', [routed, `${p}.score_axes`], scores, `${p}/Scores`, [intAttribute('keepdims', 0)]),
       );
-      scores = `${p}.scores`;
+    } else {
+      added.push(node('Identity', [routed], scores, `${p}/Scores`));
     }
     // rank_i = #{ j : s_j > s_i, or s_j = s_i and j < i }; keep expert i when rank_i < k.
     added.push(

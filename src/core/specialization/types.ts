@@ -53,7 +53,7 @@ export interface Specialization {
   /** Algorithm 1: experts ranked by the combine mass their slots receive. */
   method: 'combine-mass';
   scope: 'per-layer' | 'all-layers' | 'both';
-  /** per-input: each input ranks its own experts (Algorithm 1); shared: one subset per batch from summed scores. */
+  /** per-input: each input ranks its own experts (Algorithm 1); shared: one subset per group from summed scores (the batch variant). */
   subsets: 'per-input' | 'shared';
   /** Dropped experts' outputs are zeroed and the combine weights are not renormalised (the paper's rule). */
   renormalized: false;
