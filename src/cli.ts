@@ -40,6 +40,8 @@ analyze options:
   --seeds N          random subsets per input and k (default 10)
   --subsets M        per-input (Algorithm 1, default), shared (one ranking for all inputs from summed
                      scores: the batch variant) or shared-class (one ranking per class)
+  --renormalize      drop experts by −∞ logits before both softmaxes (combine renormalised) instead
+                     of zeroing their outputs (the paper's rule, the default)
   --json OUT.json    write the report ("moe-scope/report@1")
   --quiet            no table, no progress
   --verbose          stack traces with errors
@@ -71,6 +73,7 @@ const ANALYZE_OPTIONS = {
   scope: { type: 'string' },
   seeds: { type: 'string' },
   subsets: { type: 'string' },
+  renormalize: { type: 'boolean' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -155,6 +158,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
               scope: scope(text('scope')),
               seeds: positiveInt('seeds', text('seeds')) ?? 10,
               ...subsets(text('subsets')),
+              renormalize: values.renormalize === true,
             }
           : undefined,
       },

@@ -303,7 +303,7 @@ async function specialize(
   const notes: string[] = [];
   const points: MaskPoint[] = [];
   for (const layer of layers) {
-    const point = maskPointFor(graph, layer);
+    const point = maskPointFor(graph, layer, run.options.specialization?.renormalize === true);
     if (typeof point === 'string') notes.push(point);
     else points.push(point);
   }

@@ -2,6 +2,7 @@
  * Where each confirmed layer can be masked: the tensor that mixes its experts' outputs, how a
  * [batch, experts] mask broadcasts onto it, and which axes sum to per-expert scores.
  *   Soft MoE: combine C [B, m, n·p] (or [B, m, n, p]); scores = combine mass per expert (Algorithm 1).
+ *             With `renormalize`, the router logits instead (dropped experts get −∞ before both softmaxes).
  *   SMEAR:    probabilities [B, E] that weight the expert parameters; scores = the probabilities.
  *   Top-k:    the dense gate matrix [B, m, E] built by ScatterElements from the chosen experts'
  *             weights; scores = routed weight per expert. Remaining weights are not renormalised.
@@ -21,36 +22,53 @@ function gateMatrix(graph: GraphIndex, layer: MoeLayer): string | undefined {
   return undefined;
 }
 
-export function maskPointFor(graph: GraphIndex, layer: MoeLayer): MaskPoint | string {
+/**
+ * Renormalising Soft MoE masks act on the logits both softmaxes read, so those softmaxes must read
+ * the logits directly; returns the combine softmax's axis, or why not.
+ */
+function renormalizable(graph: GraphIndex, layer: MoeLayer): { combineAxis: number } | string {
+  const logits = layer.tensors.logits;
+  const dispatch = graph.nodes[graph.producer.get(layer.tensors.dispatch!) ?? -1];
+  const combine = graph.nodes[graph.producer.get(layer.tensors.combine!) ?? -1];
+  if (!logits || dispatch?.inputs[0] !== logits || combine?.inputs[0] !== logits) {
+    return `${layer.id}: the softmaxes do not read the router logits directly, so the renormalising variant is unavailable`;
+  }
+  const axis = combine.attributes.get('axis');
+  return { combineAxis: axis?.type === 'int' ? axis.value : -1 };
+}
+
+function softMoePoint(graph: GraphIndex, layer: MoeLayer, renormalize: boolean): MaskPoint | string {
   const n = layer.experts;
+  const p = layer.slotsPerExpert ?? 1;
+  const dims = layer.layout.combineDims ?? [];
+  if (layer.layout.combineTokenAxis !== 1)
+    return `${layer.id}: combine weights are not laid out [batch, tokens, slots]`;
+  const flat = { view: [0, 0, n, p], mask: [-1, 1, n, 1], back: [0, 0, n * p], scoreAxes: [1, 3] };
+  if (renormalize) {
+    const how = renormalizable(graph, layer);
+    if (typeof how === 'string') return how;
+    if (dims.length !== 2)
+      return `${layer.id}: the renormalising variant needs logits laid out [batch, tokens, slots]`;
+    return { layer: layer.id, tensor: layer.tensors.logits!, experts: n, ...flat, renormalize: how };
+  }
+  if (dims.length === 2) return { layer: layer.id, tensor: layer.tensors.combine!, experts: n, ...flat };
+  if (dims.length === 3 && dims[1] === n && dims[2] === p) {
+    return {
+      layer: layer.id,
+      tensor: layer.tensors.combine!,
+      experts: n,
+      mask: [-1, 1, n, 1],
+      scoreAxes: [1, 3],
+    };
+  }
+  return `${layer.id}: combine weights [${dims}] do not split into ${n} experts × ${p} slots`;
+}
+
+export function maskPointFor(graph: GraphIndex, layer: MoeLayer, renormalize = false): MaskPoint | string {
+  const n = layer.experts;
+  if (layer.kind === 'soft_moe') return softMoePoint(graph, layer, renormalize);
+  if (renormalize) return `${layer.id}: the renormalising variant applies to Soft MoE layers only`;
   switch (layer.kind) {
-    case 'soft_moe': {
-      const dims = layer.layout.combineDims ?? [];
-      const p = layer.slotsPerExpert ?? 1;
-      if (layer.layout.combineTokenAxis !== 1)
-        return `${layer.id}: combine weights are not laid out [batch, tokens, slots]`;
-      if (dims.length === 2) {
-        return {
-          layer: layer.id,
-          tensor: layer.tensors.combine!,
-          experts: n,
-          view: [0, 0, n, p],
-          mask: [-1, 1, n, 1],
-          back: [0, 0, n * p],
-          scoreAxes: [1, 3],
-        };
-      }
-      if (dims.length === 3 && dims[1] === n && dims[2] === p) {
-        return {
-          layer: layer.id,
-          tensor: layer.tensors.combine!,
-          experts: n,
-          mask: [-1, 1, n, 1],
-          scoreAxes: [1, 3],
-        };
-      }
-      return `${layer.id}: combine weights [${dims}] do not split into ${n} experts × ${p} slots`;
-    }
     case 'smear':
       if (layer.layout.probsRank !== 2) return `${layer.id}: routing probabilities are not [batch, experts]`;
       return { layer: layer.id, tensor: layer.tensors.probs!, experts: n, mask: [-1, n] };

@@ -40,6 +40,8 @@ export interface SpecializeOptions {
    */
   subsets?: 'per-input' | 'shared';
   sharedBy?: 'all' | 'class';
+  /** Drop experts by −∞ logits before both softmaxes (combine renormalised) instead of zeroing their outputs. */
+  renormalize?: boolean;
 }
 
 export interface SpecializeContext {
@@ -258,7 +260,7 @@ export async function runSpecialization(
     method: 'combine-mass',
     scope: scope === 'layer' ? 'per-layer' : scope === 'all' ? 'all-layers' : 'both',
     subsets: options.subsets ?? 'per-input',
-    renormalized: false,
+    renormalized: options.renormalize === true,
     inputs: count,
     baseline: { ...(baselineAccuracy !== undefined ? { accuracy: baselineAccuracy } : {}), agreement: 1 },
     curves,

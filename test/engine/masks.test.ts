@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadInputs } from '../../src/core/data';
 import { detectLayers } from '../../src/core/detect';
 import { indexGraph } from '../../src/core/onnx/graph';
+import { exposeTensors } from '../../src/core/onnx/instrument';
 import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../../src/core/onnx/masks';
 import type { Tensor } from '../../src/core/tensor';
 import { fromOrt, toOrt } from '../../src/engine/ortTensors';
@@ -78,4 +79,59 @@ describe('expert masks inside the graph', function () {
       await session.release();
     });
   }
+});
+
+describe('the renormalising variant (−∞ logits before both softmaxes)', function () {
+  this.timeout(60_000);
+
+  it('gives each token the unmasked combine weights of its kept experts, rescaled to sum to 1', async () => {
+    const fixture = loadFixtures().find((f) => f.name === 'softmoe_vit')!;
+    const bytes = readFileSync(fixture.modelPath);
+    const graph = indexGraph(bytes, fixture.modelPath);
+    const layer = 'blocks.2.mlp';
+    const point: MaskPoint = {
+      layer,
+      tensor: '/blocks.2/mlp/Reshape_output_0', // the router logits both softmaxes read
+      experts: 8,
+      view: [0, 0, 8, 2],
+      mask: [-1, 1, 8, 1],
+      back: [0, 0, 16],
+      scoreAxes: [1, 3],
+      renormalize: { combineAxis: 2 },
+    };
+    const masked = addExpertMasks(bytes, graph, [point]);
+    const combine = '/blocks.2/mlp/Softmax_1_output_0';
+    const probe = exposeTensors(masked, indexGraph(masked, 'masked'), [{ name: combine }]);
+    const { session } = await openSession(probe, ['cpu']);
+    const inputs = await loadInputs(join(MODELS_DIR, fixture.reference.files.inputs!), graph.summary.inputs);
+    const rows = 4;
+    const keep = 3;
+    const out = await session.run({
+      pixels: toOrt(inputs.batch(0, rows).pixels!),
+      [maskInputName(layer)]: toOrt(full(1, [rows, 8])),
+      [keepInputName(layer)]: toOrt(full(keep, [rows, 1])),
+    });
+    await session.release();
+    const renormed = fromOrt(combine, out[combine]!).data as Float32Array;
+    const original = referenceTensor(fixture, `${layer}.combine`).data as Float32Array;
+    const scores = referenceTensor(fixture, `${layer}.expert_scores`).data as Float32Array;
+    for (let b = 0; b < rows; b++) {
+      const order = Array.from({ length: 8 }, (_, e) => e).sort(
+        (x, y) => scores[b * 8 + y]! - scores[b * 8 + x]! || x - y,
+      );
+      const kept = new Set(order.slice(0, keep));
+      for (let t = 0; t < 16; t++) {
+        const row = (b * 16 + t) * 16;
+        let keptMass = 0;
+        for (let s = 0; s < 16; s++) if (kept.has(s >> 1)) keptMass += original[row + s]!;
+        for (let s = 0; s < 16; s++) {
+          const expected = kept.has(s >> 1) ? original[row + s]! / keptMass : 0;
+          assert.ok(
+            Math.abs(renormed[row + s]! - expected) < 1e-5,
+            `sample ${b} token ${t} slot ${s}: ${renormed[row + s]} vs ${expected}`,
+          );
+        }
+      }
+    }
+  });
 });

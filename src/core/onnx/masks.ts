@@ -37,6 +37,12 @@ export interface MaskPoint {
   back?: number[];
   /** Axes of the (viewed) tensor summed into per-expert scores [B, experts]; none: the tensor is the scores. */
   scoreAxes?: number[];
+  /**
+   * Renormalising variant (Soft MoE): `tensor` is the router logits feeding both softmaxes; dropped
+   * experts' logits get −1e9 before both, so the kept experts' combine weights sum to 1 again.
+   * Scores still come from the unmasked combine, recomputed by a softmax over `combineAxis`.
+   */
+  renormalize?: { combineAxis: number };
 }
 
 export function maskInputName(layer: string): string {
@@ -100,6 +106,10 @@ function int64Initializer(name: string, values: number[]): Uint8Array {
   return initializer(name, INT64, [values.length], raw);
 }
 
+function floatScalar(name: string, value: number): Uint8Array {
+  return initializer(name, FLOAT, [], new Uint8Array(new Float32Array([value]).buffer));
+}
+
 /** A float graph input [mask_batch, width]. */
 function floatInput(name: string, width: number): Uint8Array {
   const dims = messageField(2, [
@@ -147,20 +157,32 @@ export function addExpertMasks(
     );
     const added: Uint8Array[] = [];
     let routed = point.tensor;
+    let scored = point.tensor;
+    if (point.renormalize) {
+      // The ranking reads the combine weights the unmasked logits give.
+      const axis = intAttribute('axis', point.renormalize.combineAxis);
+      added.push(node('Softmax', [point.tensor], `${p}.unmasked_combine`, `${p}/UnmaskedCombine`, [axis]));
+      scored = `${p}.unmasked_combine`;
+    }
     if (point.view) {
       appended.push(int64Initializer(`${p}.view_shape`, point.view));
       added.push(node('Reshape', [routed, `${p}.view_shape`], `${p}.view`, `${p}/ViewReshape`));
       routed = `${p}.view`;
+      if (point.renormalize) {
+        added.push(node('Reshape', [scored, `${p}.view_shape`], `${p}.scored_view`, `${p}/ScoredReshape`));
+        scored = `${p}.scored_view`;
+      }
     }
+    if (!point.renormalize) scored = routed;
     // Per-expert scores [B, experts], always named `<prefix>.scores` so callers can read them.
     const scores = scoresTensorName(point.layer);
     if (point.scoreAxes) {
       appended.push(int64Initializer(`${p}.score_axes`, point.scoreAxes));
       added.push(
-        node('ReduceSum', [routed, `${p}.score_axes`], scores, `${p}/Scores`, [intAttribute('keepdims', 0)]),
+        node('ReduceSum', [scored, `${p}.score_axes`], scores, `${p}/Scores`, [intAttribute('keepdims', 0)]),
       );
     } else {
-      added.push(node('Identity', [routed], scores, `${p}/Scores`));
+      added.push(node('Identity', [scored], scores, `${p}/Scores`));
     }
     // rank_i = #{ j : s_j > s_i, or s_j = s_i and j < i }; keep expert i when rank_i < k.
     added.push(
@@ -178,8 +200,18 @@ export function addExpertMasks(
       node('Cast', [`${p}.in_top`], `${p}.in_top_f`, `${p}/InTopKFloat`, [intAttribute('to', FLOAT)]),
       node('Mul', [`${p}.in_top_f`, maskIn], `${p}.mask`, `${p}/Mask`),
       node('Reshape', [`${p}.mask`, `${p}.mask_shape`], `${p}.mask_b`, `${p}/MaskReshape`),
-      node('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`),
     );
+    if (point.renormalize) {
+      // logits + (mask − 1)·1e9: unchanged where kept, effectively −∞ where dropped.
+      appended.push(floatScalar(`${p}.one`, 1), floatScalar(`${p}.big`, 1e9));
+      added.push(
+        node('Sub', [`${p}.mask_b`, `${p}.one`], `${p}.dropped`, `${p}/Dropped`),
+        node('Mul', [`${p}.dropped`, `${p}.big`], `${p}.bias`, `${p}/Bias`),
+        node('Add', [routed, `${p}.bias`], `${p}.masked`, `${p}/MaskAdd`),
+      );
+    } else {
+      added.push(node('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`));
+    }
     let masked = `${p}.masked`;
     if (point.back) {
       appended.push(int64Initializer(`${p}.back_shape`, point.back));

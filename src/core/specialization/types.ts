@@ -55,8 +55,11 @@ export interface Specialization {
   scope: 'per-layer' | 'all-layers' | 'both';
   /** per-input: each input ranks its own experts (Algorithm 1); shared: one subset per group from summed scores (the batch variant). */
   subsets: 'per-input' | 'shared';
-  /** Dropped experts' outputs are zeroed and the combine weights are not renormalised (the paper's rule). */
-  renormalized: false;
+  /**
+   * false: dropped experts' outputs are zeroed and the combine weights are not renormalised (the
+   * paper's rule). true: dropped experts' logits are −∞ before both softmaxes (the variant).
+   */
+  renormalized: boolean;
   inputs: number;
   baseline: { accuracy?: number; agreement: 1 };
   curves: SpecializationCurve[];
