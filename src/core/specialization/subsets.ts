@@ -1,15 +1,10 @@
 /** Expert subsets: random ones for the baseline, all of a size for the exhaustive optimum. */
+import { mulberry32 } from '../data/random';
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+/** A seeded uniform source in [0, 1) (mulberry32, shared with the synthetic inputs). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Writes a 0/1 mask keeping k of n experts chosen uniformly at random (partial Fisher–Yates). */

@@ -1,5 +1,6 @@
 /** Builders, a seeded random source and tolerant comparison for the routing-metrics tests. */
 import assert from 'node:assert/strict';
+import { seededRandom } from '../../../src/core/specialization/subsets';
 import { sliceRows, tensor, type Tensor } from '../../../src/core/tensor';
 import type {
   ExpertChoiceBatch,
@@ -21,17 +22,8 @@ export function i64(shape: number[], values: ArrayLike<number>): Tensor<'int64'>
   );
 }
 
-/** Mulberry32: a small, seeded, reproducible uniform source in [0, 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded, reproducible uniform source in [0, 1). */
+export const random = seededRandom;
 
 /** Softmax of random logits with spread `scale`, along the last axis of a [rows, width] block. */
 export function randomSoftmax(next: () => number, rows: number, width: number, scale = 3): Float64Array {
