@@ -124,10 +124,18 @@ const trend = byFraction.map((list, i) => {
         : 'it does not grow with n here')
   );
 });
+const stated = trend.filter(Boolean);
+const grows = stated.filter((t) => t.endsWith('the advantage grows with n here')).length;
+const verdict =
+  grows === stated.length && grows > 0
+    ? "Yes: for every fraction the ranked subset's advantage over random grows with n in this run."
+    : `Not in this run: the ranked subset's advantage over random grows with n for ${grows} of ${stated.length} fractions.`;
 lines.push(
   '## Does ranking beat random by more as n grows?',
   '',
-  ...trend.filter(Boolean).map((t) => `- ${t}.`),
+  verdict,
+  '',
+  ...stated.map((t) => `- ${t}.`),
   '',
 );
 const cross = rows.filter((r) => r.pytorch);

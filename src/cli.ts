@@ -84,6 +84,15 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+/** A non-negative integer option (0 allowed, e.g. --samples 0 keeps no per-token detail). */
+function count(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
 function provider(value: string | undefined): ProviderName[] {
   if (value === undefined) return ['cpu'];
   if (value !== 'cpu' && value !== 'cuda' && value !== 'webgpu') {
@@ -150,13 +159,14 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         labelsPath: text('labels'),
         batchSize: positiveInt('batch', text('batch')) ?? 32,
         limit: positiveInt('limit', text('limit')),
-        samples: positiveInt('samples', text('samples')) ?? 8,
+        samples: count('samples', text('samples')) ?? 8,
         providers: provider(text('provider')),
         load: { tokenizer: text('tokenizer'), allowNonFinite: values['allow-nan'] === true },
         specialization: values.specialization
           ? {
               scope: scope(text('scope')),
               seeds: positiveInt('seeds', text('seeds')) ?? 10,
+              inputs: positiveInt('limit', text('limit')) ?? 256,
               ...subsets(text('subsets')),
               renormalize: values.renormalize === true,
             }
