@@ -5,6 +5,7 @@ const bin = (name) => `node_modules/.bin/${name}`;
 const CHECKS = [
   ['typecheck (host, core, engine, tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['typecheck (webview)', bin('tsc'), ['-p', 'webview/tsconfig.json', '--noEmit']],
+  ['typecheck (test pages)', bin('tsc'), ['-p', 'test/browser/pages/tsconfig.json', '--noEmit']],
   ['eslint', bin('eslint'), ['.']],
   ['prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn']],
 ];
