@@ -45,7 +45,8 @@ export function tensor<D extends DType>(dtype: D, shape: number[], data: TypedAr
   return { dtype, shape, data };
 }
 
-const CONSTRUCTORS: { [D in DType]: new (length: number) => TypedArrayOf[D] } = {
+/** The typed-array class holding each dtype. */
+export const TYPED_ARRAYS: { [D in DType]: new (length: number) => TypedArrayOf[D] } = {
   float32: Float32Array,
   float64: Float64Array,
   float16: Uint16Array,
@@ -58,7 +59,7 @@ const CONSTRUCTORS: { [D in DType]: new (length: number) => TypedArrayOf[D] } = 
 };
 
 export function zeros<D extends DType>(dtype: D, shape: number[]): Tensor<D> {
-  return { dtype, shape, data: new CONSTRUCTORS[dtype](sizeOf(shape)) };
+  return { dtype, shape, data: new TYPED_ARRAYS[dtype](sizeOf(shape)) };
 }
 
 /** Rows [start, end) along the first axis, as a view sharing the same buffer. */

@@ -1,46 +1,27 @@
 /**
- * A small protobuf encoder for tests: builds ModelProto bytes field by field, so parser tests can
+ * Test builders over MoE Scope's protobuf encoder: ModelProto bytes field by field, so parser tests can
  * state exactly what a file contains (including malformed variants) without Python.
  */
+import {
+  concatBytes,
+  lengthDelimited,
+  messageField,
+  stringField,
+  varintField,
+} from '../../src/core/onnx/encode';
+
 export type Part = Uint8Array;
+export { stringField, varintField };
 
-function varint(value: number | bigint): number[] {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0n);
-  return out;
-}
-
+/** Variadic spellings of the core encoder, so test models read like the proto they build. */
 export function concat(...parts: Part[]): Uint8Array {
-  const total = parts.reduce((sum, p) => sum + p.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
-export function varintField(number: number, value: number | bigint): Part {
-  return Uint8Array.from([...varint(number * 8), ...varint(value)]);
-}
-
-export function bytesField(number: number, payload: Part): Part {
-  return concat(Uint8Array.from([...varint(number * 8 + 2), ...varint(payload.length)]), payload);
-}
-
-export function stringField(number: number, text: string): Part {
-  return bytesField(number, new TextEncoder().encode(text));
-}
+export const bytesField = lengthDelimited;
 
 export function message(number: number, ...fields: Part[]): Part {
-  return bytesField(number, concat(...fields));
+  return messageField(number, fields);
 }
 
 /** ValueInfoProto for a tensor with elem type `elemType` and dims (numbers or symbolic names). */

@@ -3,7 +3,7 @@
  * bytes one element takes, and how to turn little-endian bytes into a typed array without copying
  * when the bytes are suitably aligned.
  */
-import { DType, TypedArrayOf } from '../tensor';
+import { DType, TYPED_ARRAYS, TypedArrayOf } from '../tensor';
 
 /** Every dtype a data file can hold and a model input can take. */
 export const DTYPES: readonly DType[] = [
@@ -53,17 +53,7 @@ type ViewConstructor = new (
   length: number,
 ) => ArrayLike<unknown>;
 
-const VIEWS: Record<DType, ViewConstructor> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  float16: Uint16Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int16: Int16Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-};
+const VIEWS = TYPED_ARRAYS as unknown as Record<DType, ViewConstructor>;
 
 /**
  * `length` elements of `dtype` stored little-endian in `bytes` from `offset` on. The result is a
