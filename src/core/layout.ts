@@ -2,7 +2,7 @@
  * Axis bookkeeping for routing tensors: moving an axis into place and folding the rest, so every
  * layer's tensors reach the metrics in one canonical layout ([B, m, S] or [B, m, E]).
  */
-import { DType, sizeOf, Tensor, TypedArrayOf } from './tensor';
+import { DType, sizeOf, Tensor, TYPED_ARRAYS } from './tensor';
 
 export function normalizeAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
@@ -28,7 +28,7 @@ export function permute<D extends DType>(t: Tensor<D>, perm: number[]): Tensor<D
     stride *= t.shape[i]!;
   }
   const strides = perm.map((p) => inStrides[p]!);
-  const out = new (t.data.constructor as new (n: number) => TypedArrayOf[D])(t.data.length);
+  const out = new TYPED_ARRAYS[t.dtype](t.data.length);
   const index = new Array<number>(rank).fill(0);
   let source = 0;
   for (let target = 0; target < out.length; target++) {

@@ -20,7 +20,7 @@ import type {
   Specialization,
   SpecializationCurve,
 } from '../core/specialization/types';
-import { sizeOf, Tensor, TypedArrayOf } from '../core/tensor';
+import { sizeOf, Tensor, TYPED_ARRAYS } from '../core/tensor';
 import { fromOrt, toOrt } from './ortTensors';
 
 export interface SpecializeOptions {
@@ -63,9 +63,7 @@ interface RowPlan {
 
 function replicateRows(t: Tensor, rows: number[]): Tensor {
   const width = sizeOf(t.shape.slice(1));
-  const data = new (t.data.constructor as new (n: number) => TypedArrayOf[typeof t.dtype])(
-    rows.length * width,
-  ) as Float32Array;
+  const data = new TYPED_ARRAYS[t.dtype](rows.length * width) as Float32Array;
   rows.forEach((row, i) =>
     data.set((t.data as Float32Array).subarray(row * width, (row + 1) * width), i * width),
   );

@@ -4,7 +4,7 @@
  * again, so every sample is analysed exactly once.
  */
 import type { TensorSpec } from '../core/onnx/types';
-import { sizeOf, Tensor, TypedArrayOf } from '../core/tensor';
+import { sizeOf, Tensor, TYPED_ARRAYS } from '../core/tensor';
 
 /** The model's fixed batch size, when its first input declares one. */
 export function staticBatchSize(inputs: TensorSpec[]): number | undefined {
@@ -17,7 +17,7 @@ export function padRows(t: Tensor, rows: number): Tensor {
   const have = t.shape[0]!;
   if (have >= rows) return t;
   const row = sizeOf(t.shape.slice(1));
-  const data = new (t.data.constructor as new (n: number) => TypedArrayOf[typeof t.dtype])(rows * row);
+  const data = new TYPED_ARRAYS[t.dtype](rows * row);
   (data as Float32Array).set(t.data as Float32Array);
   for (let r = have; r < rows; r++) (data as Float32Array).copyWithin(r * row, (have - 1) * row, have * row);
   return { dtype: t.dtype, shape: [rows, ...t.shape.slice(1)], data } as Tensor;
