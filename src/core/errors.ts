@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'CORRUPT_ONNX'
   | 'ORT_UNAVAILABLE'
   | 'BAD_REQUEST'
+  | 'BAD_REPORT'
   | 'CANCELLED'
   | 'ENGINE_DIED'
   | 'INTERNAL';

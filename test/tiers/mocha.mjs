@@ -14,7 +14,9 @@ export function findTests(dir) {
 }
 
 export function runMocha(files, options = {}) {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, ...options });
+  // MOE_SCOPE_GREP runs only the tests whose full title matches (a focused run while working).
+  const grep = process.env.MOE_SCOPE_GREP ? { grep: process.env.MOE_SCOPE_GREP } : {};
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, ...options, ...grep });
   for (const file of files) mocha.addFile(file);
   return new Promise((resolve) => {
     const runner = mocha.run(() => {

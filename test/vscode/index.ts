@@ -23,7 +23,8 @@ function findSuites(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  const grep = process.env.MOE_SCOPE_GREP ? { grep: process.env.MOE_SCOPE_GREP } : {};
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, ...grep });
   const suites = findSuites(__dirname);
   for (const file of suites) mocha.addFile(file);
   return new Promise((resolve, reject) => {

@@ -59,12 +59,25 @@ export interface SampleLayer {
   selected?: Matrix;
 }
 
+/**
+ * An image input as the model saw it, min–max scaled to 0…255 per sample (so normalised inputs
+ * still show): height × width × channels bytes, row-major, channels last (1 = grey, 3 = RGB).
+ */
+export interface InputImage {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  data: Uint8Array;
+}
+
 export interface SampleDetail {
   index: number;
   label?: number;
   prediction?: number;
   /** Token strings, for text inputs. */
   tokens?: string[];
+  /** The input image, for image models: what the panel draws slot weights over. */
+  image?: InputImage;
   layers: Record<string, SampleLayer>;
 }
 

@@ -1,0 +1,79 @@
+/**
+ * The latest report of each checkpoint analysed in this workspace. Hovers, the layer tree and the
+ * panels read from here and never run a model themselves. Reports are kept in memory and saved in
+ * the workspace's extension storage, so they survive a reload.
+ */
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { reportToJson } from '../core/report/json';
+import { reportFromJson } from '../core/report/read';
+import type { Report } from '../core/report/types';
+
+function fileNameFor(modelPath: string): string {
+  return `${createHash('sha256').update(modelPath).digest('hex').slice(0, 24)}.json`;
+}
+
+export class ReportStore implements vscode.Disposable {
+  private readonly reports = new Map<string, Report>();
+  private readonly changed = new vscode.EventEmitter<Report>();
+  /** Fires after a checkpoint's report was added or replaced. */
+  readonly onDidChange = this.changed.event;
+
+  /** `storage` is the workspace's extension storage folder; undefined keeps reports in memory only. */
+  constructor(private readonly storage: vscode.Uri | undefined) {}
+
+  private get folder(): vscode.Uri | undefined {
+    return this.storage ? vscode.Uri.joinPath(this.storage, 'reports') : undefined;
+  }
+
+  /** Reads the reports saved by earlier sessions; unreadable files are skipped, never fatal. */
+  async load(): Promise<void> {
+    const folder = this.folder;
+    if (!folder) return;
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(folder);
+    } catch {
+      return; // Nothing saved yet.
+    }
+    for (const [name, type] of entries) {
+      if (type !== vscode.FileType.File || !name.endsWith('.json')) continue;
+      try {
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name));
+        const report = reportFromJson(new TextDecoder().decode(bytes));
+        if (!this.reports.has(report.model.path)) this.reports.set(report.model.path, report);
+      } catch {
+        // A report from an older or broken write: ignore it, the next analysis replaces it.
+      }
+    }
+  }
+
+  get(modelPath: string): Report | undefined {
+    return this.reports.get(modelPath);
+  }
+
+  all(): Report[] {
+    return [...this.reports.values()];
+  }
+
+  async put(report: Report): Promise<void> {
+    this.reports.set(report.model.path, report);
+    this.changed.fire(report);
+    const folder = this.folder;
+    if (!folder) return;
+    try {
+      await vscode.workspace.fs.createDirectory(folder);
+      const text = reportToJson(report, 0);
+      await vscode.workspace.fs.writeFile(
+        vscode.Uri.joinPath(folder, fileNameFor(report.model.path)),
+        new TextEncoder().encode(text),
+      );
+    } catch {
+      // Saving is a convenience for the next session; the in-memory report is what counts now.
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
