@@ -4,11 +4,13 @@
  */
 import * as vscode from 'vscode';
 import { ANALYSIS_VIEW_TYPE, AnalysisPanels } from './host/analysisPanel';
-import { createAnalyze, registerCommands } from './host/commands';
+import { createRunner, registerCommands } from './host/commands';
 import { Config } from './host/config';
 import { createEngineService, EngineService } from './host/engine';
+import { type LayerFeatures, registerLayerFeatures } from './host/layers/register';
 import { ReportStore } from './host/reportStore';
 import { ProviderStatus } from './host/statusBar';
+import { TokenDecorations } from './host/tokenDecorations';
 
 /** What the extension exports: used by its own test suites and by other extensions. */
 export interface MoeScopeApi {
@@ -16,6 +18,11 @@ export interface MoeScopeApi {
   panels: AnalysisPanels;
   /** The latest report of each analysed checkpoint. */
   reports: ReportStore;
+  status: ProviderStatus;
+  /** Editor decorations of analysed text. */
+  decorations: TokenDecorations;
+  /** Hovers, CodeLens and the MoE Layers tree over the model code; Go to Source. */
+  layers: LayerFeatures;
 }
 
 export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefined {
@@ -25,16 +32,20 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     const status = new ProviderStatus();
     const reports = new ReportStore(context.storageUri);
     void reports.load();
-    const analyze = createAnalyze({ context, config, engine, status });
-    const panels = new AnalysisPanels(context.extensionUri, analyze);
+    const decorations = new TokenDecorations();
+    const panels = new AnalysisPanels(context.extensionUri, reports, decorations);
+    const deps = { context, config, engine, panels, status, reports };
+    panels.runner = createRunner(deps);
     context.subscriptions.push(
       reports,
       status,
+      decorations,
       panels,
       vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, panels),
     );
-    registerCommands({ context, config, engine, panels, status });
-    return { engine, panels, reports };
+    registerCommands(deps);
+    const layers = registerLayerFeatures(context, { reports });
+    return { engine, panels, reports, status, decorations, layers };
   } catch (error) {
     void vscode.window.showErrorMessage(`MoE Scope failed to start: ${(error as Error).message}`);
     return undefined;

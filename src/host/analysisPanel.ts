@@ -1,38 +1,59 @@
 /**
  * The analysis panel: one webview per checkpoint, opened beside the active editor. It follows the
  * "ready, then whole snapshots" pattern: until the webview says it is ready the host keeps only the
- * latest message, then sends it. UI state lives in the webview (getState/setState); data is always
- * re-sent by the host, so a restored panel re-runs its analysis instead of persisting results.
+ * latest snapshot, then sends it. UI state (view, layer, sample) lives in the webview's own state;
+ * reports live in the report store, so a panel restored after a reload shows its last report
+ * without running the model again.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ErrorValue } from '../core/errors';
-import type { ModelSummary } from '../core/onnx/types';
-import type { Outcome } from '../protocol/engine';
-import { isFromPanel, isPanelState, ToPanel } from '../protocol/webview';
+import type { Report } from '../core/report/types';
+import { isFromPanel, isPanelState, type FromPanel, type ToPanel } from '../protocol/webview';
+import { saveExport } from './exportFile';
+import type { InputChoice, InputRequest } from './inputChoice';
+import type { ReportStore } from './reportStore';
+import type { TokenDecorations } from './tokenDecorations';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 export const ANALYSIS_VIEW_TYPE = 'moeScope.analysis';
 
-/** Runs the engine work for one checkpoint; provided by the command layer. */
-export type Analyze = (
-  model: vscode.Uri,
-) => Promise<{ outcome: Outcome<ModelSummary>; provider: string | null }>;
+/** What the command layer does for a panel: run things in the engine and ask the user. */
+export interface PanelRunner {
+  /** Analyse (routing, then specialization) and post snapshots; resolves with the routing report. */
+  run(panel: PanelTarget, inputs: InputChoice | InputRequest | undefined): Promise<Report | undefined>;
+  /** Shows what is known without running: the stored report, or the model's structure. */
+  showStored(panel: PanelTarget): Promise<void>;
+  /** Asks for inputs (quick pick) for this panel's model. */
+  pickInputs(panel: PanelTarget): Promise<InputChoice | undefined>;
+}
 
-class AnalysisPanel {
+/** The part of a panel the runner talks to. */
+export interface PanelTarget {
+  readonly model: vscode.Uri;
+  inputs: InputChoice | undefined;
+  report: Report | undefined;
+  post(message: ToPanel): void;
+}
+
+class AnalysisPanel implements PanelTarget {
   private ready = false;
   private latest: ToPanel | undefined;
+  private pendingReveal: ToPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  inputs: InputChoice | undefined;
+  report: Report | undefined;
+  /** The layer and sample the webview shows, for editor decorations. */
+  selection: { layer: string; sample: number } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly model: vscode.Uri,
-    extensionUri: vscode.Uri,
-    private readonly analyze: Analyze,
+    private readonly host: PanelHost,
     onDispose: () => void,
   ) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'moe-scope.svg');
-    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'moe-scope.svg');
+    panel.webview.html = renderWebviewHtml(panel.webview, host.extensionUri, {
       template: 'panel.html',
       script: 'panel.js',
       style: 'panel.css',
@@ -41,6 +62,7 @@ class AnalysisPanel {
     panel.onDidDispose(
       () => {
         onDispose();
+        if (this.inputs?.text) host.decorations.clear(this.inputs.text.uri);
         vscode.Disposable.from(...this.disposables).dispose();
       },
       null,
@@ -53,56 +75,112 @@ class AnalysisPanel {
     return this.latest;
   }
 
-  async run(): Promise<Outcome<ModelSummary>> {
-    this.post({ type: 'busy', modelPath: this.model.fsPath, message: 'Reading the model…' });
-    const { outcome, provider } = await this.analyze(this.model);
-    if (outcome.ok) this.post({ type: 'summary', summary: outcome.value, provider });
-    else this.post({ type: 'error', modelPath: this.model.fsPath, error: outcome.error as ErrorValue });
-    return outcome;
-  }
-
-  private post(message: ToPanel): void {
+  post(message: ToPanel): void {
+    if (message.type === 'reveal') {
+      if (this.ready) void this.panel.webview.postMessage(message);
+      else this.pendingReveal = message;
+      return;
+    }
     this.latest = message;
+    if (message.type === 'report') this.report = message.report;
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
   private onMessage(message: unknown): void {
     if (!isFromPanel(message)) return; // Never act on malformed input from the webview.
+    void this.handle(message);
+  }
+
+  private async handle(message: FromPanel): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
         if (this.latest) void this.panel.webview.postMessage(this.latest);
+        if (this.pendingReveal) void this.panel.webview.postMessage(this.pendingReveal);
+        this.pendingReveal = undefined;
         return;
-      case 'refresh':
-        void this.run();
+      case 'refresh': {
+        const inputs =
+          message.pickInputs || !this.inputs ? await this.host.runner.pickInputs(this) : this.inputs;
+        if (inputs) await this.host.runner.run(this, inputs);
+        return;
+      }
+      case 'export':
+        await saveExport(message, this.report, this.model, this.host.extensionUri);
+        return;
+      case 'select':
+        this.selection = { layer: message.layer, sample: message.sample };
+        this.decorate();
+        return;
+      case 'goToSource':
+        await vscode.commands.executeCommand('moeScope.goToSource', {
+          modelPath: this.model.fsPath,
+          layer: message.layer,
+        });
         return;
     }
   }
+
+  /** Colours the analysed text by expert for the selected layer (text inputs only). */
+  decorate(): void {
+    const text = this.inputs?.text;
+    if (!text || !this.report) return;
+    const layer =
+      this.selection?.layer && this.report.layers.some((l) => l.id === this.selection!.layer)
+        ? this.selection.layer
+        : this.report.layers.find((l) => l.kind !== 'soft_moe')?.id;
+    if (layer) this.host.decorations.show(text, this.report, layer);
+  }
 }
 
-export class AnalysisPanels implements vscode.WebviewPanelSerializer {
+interface PanelHost {
+  extensionUri: vscode.Uri;
+  runner: PanelRunner;
+  decorations: TokenDecorations;
+}
+
+export class AnalysisPanels implements vscode.WebviewPanelSerializer, PanelHost {
   private readonly panels = new Map<string, AnalysisPanel>();
+  runner!: PanelRunner;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly analyze: Analyze,
+    readonly extensionUri: vscode.Uri,
+    readonly store: ReportStore,
+    readonly decorations: TokenDecorations,
   ) {}
 
-  /** Opens (or reveals) the panel for a checkpoint beside the active editor and analyses it. */
-  async show(model: vscode.Uri): Promise<{ panel: vscode.WebviewPanel; outcome: Outcome<ModelSummary> }> {
+  /** Opens (or reveals) the panel for a checkpoint beside the active editor. */
+  openPanel(model: vscode.Uri): { panel: vscode.WebviewPanel; target: AnalysisPanel; created: boolean } {
     const key = model.toString();
-    let entry = this.panels.get(key);
+    const entry = this.panels.get(key);
     if (entry) {
-      entry.panel.reveal(vscode.ViewColumn.Beside, false);
-    } else {
-      const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, titleFor(model), {
-        viewColumn: vscode.ViewColumn.Beside,
-        preserveFocus: false,
-      });
-      entry = this.adopt(panel, model);
+      entry.panel.reveal(entry.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      return { panel: entry.panel, target: entry, created: false };
     }
-    const outcome = await entry.run();
-    return { panel: entry.panel, outcome };
+    const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, titleFor(model), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
+    const target = this.adopt(panel, model);
+    return { panel, target, created: true };
+  }
+
+  /** Opens the panel and analyses the checkpoint on the given inputs. */
+  async analyze(
+    model: vscode.Uri,
+    inputs: InputChoice | InputRequest | undefined,
+  ): Promise<{ panel: vscode.WebviewPanel; report: Report | undefined }> {
+    const { panel, target } = this.openPanel(model);
+    const report = await this.runner.run(target, inputs);
+    return { panel, report };
+  }
+
+  /** Shows a layer (and sample) in the checkpoint's panel, opening it with the stored report if needed. */
+  async reveal(model: vscode.Uri, layer?: string, sample?: number): Promise<vscode.WebviewPanel> {
+    const { panel, target, created } = this.openPanel(model);
+    if (created) await this.runner.showStored(target);
+    target.post({ type: 'reveal', ...(layer ? { layer } : {}), ...(sample !== undefined ? { sample } : {}) });
+    return panel;
   }
 
   /** Restores a panel after a reload: the webview state says which checkpoint it showed. */
@@ -111,7 +189,8 @@ export class AnalysisPanels implements vscode.WebviewPanelSerializer {
       panel.dispose();
       return;
     }
-    await this.adopt(panel, vscode.Uri.file(state.modelPath)).run();
+    const target = this.adopt(panel, vscode.Uri.file(state.modelPath));
+    await this.runner.showStored(target);
   }
 
   /** Open panels, for tests and diagnostics. */
@@ -123,17 +202,30 @@ export class AnalysisPanels implements vscode.WebviewPanelSerializer {
     }));
   }
 
+  /** The panel of a checkpoint, if open. */
+  get(model: vscode.Uri): AnalysisPanel | undefined {
+    return this.panels.get(model.toString());
+  }
+
   dispose(): void {
     for (const entry of this.panels.values()) entry.panel.dispose();
   }
 
   private adopt(panel: vscode.WebviewPanel, model: vscode.Uri): AnalysisPanel {
     const key = model.toString();
-    const entry = new AnalysisPanel(panel, model, this.extensionUri, this.analyze, () =>
-      this.panels.delete(key),
-    );
+    const entry = new AnalysisPanel(panel, model, this, () => this.panels.delete(key));
     this.panels.set(key, entry);
     return entry;
+  }
+}
+
+/** Whether the checkpoint changed on disk after the report was made. */
+export async function isStale(report: Report, model: vscode.Uri): Promise<boolean> {
+  try {
+    const stat = await fs.stat(model.fsPath);
+    return stat.mtimeMs > Date.parse(report.createdAt);
+  } catch {
+    return true;
   }
 }
 

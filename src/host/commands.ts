@@ -1,15 +1,20 @@
 /**
- * The palette commands. Each resolves what to work on, then hands the engine work to a panel with
- * a cancellable progress notification; failures surface through the engine service.
+ * The palette commands and the panel runner. "Analyze Experts" resolves the checkpoint and the
+ * inputs, then runs the routing analysis (shown as soon as it is ready) and the specialization
+ * study (added when it finishes) under cancellable progress notifications. Models from untrusted
+ * folders are only inspected.
  */
 import * as vscode from 'vscode';
-import type { ModelSummary } from '../core/onnx/types';
-import type { Outcome } from '../protocol/engine';
-import { AnalysisPanels } from './analysisPanel';
-import { Config, ProviderName } from './config';
-import { EngineService } from './engine';
-import { askForModel, pickModel } from './pickModel';
-import { ProviderStatus } from './statusBar';
+import type { Report } from '../core/report/types';
+import { AnalysisPanels, isStale, PanelRunner, PanelTarget } from './analysisPanel';
+import type { Config } from './config';
+import type { EngineService } from './engine';
+import { InputChoice, isInputRequest } from './inputChoice';
+import { pickModel } from './pickModel';
+import { InputContext, pickInputs, resolveInputs } from './pickInputs';
+import type { ReportStore } from './reportStore';
+import { analyzeCheckpoint, inspectCheckpoint, RunDeps } from './runEngine';
+import type { ProviderStatus } from './statusBar';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -17,73 +22,146 @@ export interface CommandDeps {
   engine: EngineService;
   panels: AnalysisPanels;
   status: ProviderStatus;
+  reports: ReportStore;
 }
 
-/** Reads a model in the engine under a cancellable notification and updates the status bar. */
-export function createAnalyze(deps: Omit<CommandDeps, 'panels'>) {
-  return async (model: vscode.Uri): Promise<{ outcome: Outcome<ModelSummary>; provider: string | null }> => {
-    const outcome = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `MoE Scope: reading ${basename(model)}`,
-        cancellable: true,
-      },
-      (progress, token) =>
-        deps.engine.client.request(
-          'moeScope/inspect',
-          { modelPath: model.fsPath },
-          {
-            token,
-            onProgress: (p) => progress.report({ message: p.message ?? `${p.done}/${p.total}` }),
-          },
-        ),
-    );
-    if (!outcome.ok) deps.engine.reportError(`Reading ${basename(model)}`, outcome.error);
-    const provider = await refreshStatus(deps);
-    return { outcome, provider };
+const UNTRUSTED_NOTICE =
+  'This workspace is not trusted, so MoE Scope only read the model’s structure. Trust the workspace to run it.';
+
+/** The bundled demo always runs; other models only in a trusted workspace. */
+function mayRun(model: vscode.Uri, extensionUri: vscode.Uri): boolean {
+  return vscode.workspace.isTrusted || model.fsPath.startsWith(extensionUri.fsPath);
+}
+
+function inputContext(
+  deps: CommandDeps,
+  target: PanelTarget,
+  summary: InputContext['summary'],
+): InputContext {
+  const { context, config } = deps;
+  return {
+    model: target.model,
+    summary,
+    config,
+    extensionUri: context.extensionUri,
+    storage: context.storageUri ?? context.globalStorageUri,
   };
 }
 
-async function refreshStatus(deps: Omit<CommandDeps, 'panels'>): Promise<string | null> {
-  const ping = await deps.engine.client.request('moeScope/ping', {});
-  if (!ping.ok) return null;
-  const usable =
-    deps.config.executionProviders.find((p: ProviderName) => ping.value.providers.includes(p)) ?? 'cpu';
-  deps.status.update(ping.value, usable);
-  return usable;
+function studiable(report: Report): boolean {
+  return report.layers.some((l) => l.kind !== 'expert_choice');
 }
 
-function basename(uri: vscode.Uri): string {
-  return uri.path.split('/').pop() ?? uri.path;
+export function createRunner(deps: CommandDeps): PanelRunner {
+  const runDeps: RunDeps = deps;
+  const { context, config, reports } = deps;
+
+  async function specialize(target: PanelTarget, inputs: InputChoice, routing: Report): Promise<void> {
+    const count = Math.min(config.specializationInputs, routing.inputs.count);
+    if (count === 0 || !studiable(routing)) return;
+    const outcome = await analyzeCheckpoint(runDeps, {
+      model: target.model,
+      inputs,
+      specializationInputs: count,
+    });
+    // The study is a second step: if it fails or is cancelled, the routing report stays up.
+    if (!outcome.ok || target.report !== routing) return;
+    target.post({ type: 'report', report: outcome.value });
+    await reports.put(outcome.value);
+  }
+
+  return {
+    async pickInputs(target) {
+      const summary = await inspectCheckpoint(runDeps, target.model);
+      if (!summary.ok) return undefined;
+      return pickInputs(inputContext(deps, target, summary.value));
+    },
+
+    async showStored(target) {
+      const stored = reports.get(target.model.fsPath);
+      if (stored) {
+        target.post({ type: 'report', report: stored, stale: await isStale(stored, target.model) });
+        return;
+      }
+      const summary = await inspectCheckpoint(runDeps, target.model);
+      if (!summary.ok) target.post({ type: 'error', modelPath: target.model.fsPath, error: summary.error });
+      else
+        target.post({ type: 'summary', summary: summary.value, provider: null, notice: 'Not analysed yet.' });
+    },
+
+    async run(target, requested) {
+      const model = target.model;
+      target.post({ type: 'busy', modelPath: model.fsPath, message: 'Reading the model…' });
+      const summary = await inspectCheckpoint(runDeps, model);
+      if (!summary.ok) {
+        target.post({ type: 'error', modelPath: model.fsPath, error: summary.error });
+        return undefined;
+      }
+      if (!mayRun(model, context.extensionUri)) {
+        target.post({ type: 'summary', summary: summary.value, provider: null, notice: UNTRUSTED_NOTICE });
+        return undefined;
+      }
+      const ctx = inputContext(deps, target, summary.value);
+      const inputs = !requested
+        ? (target.inputs ?? (await pickInputs(ctx)))
+        : 'kind' in requested
+          ? await resolveInputs(requested, ctx)
+          : requested;
+      if (!inputs) {
+        target.post({ type: 'summary', summary: summary.value, provider: null, notice: 'No inputs chosen.' });
+        return undefined;
+      }
+      target.inputs = inputs;
+      const message = `Running on ${inputs.label}…`;
+      target.post({ type: 'busy', modelPath: model.fsPath, message });
+      const outcome = await analyzeCheckpoint(runDeps, {
+        model,
+        inputs,
+        onProgress: (done, total) =>
+          target.post({ type: 'busy', modelPath: model.fsPath, message, done, total }),
+      });
+      if (!outcome.ok) {
+        target.post({ type: 'error', modelPath: model.fsPath, error: outcome.error });
+        return undefined;
+      }
+      target.post({ type: 'report', report: outcome.value });
+      await reports.put(outcome.value);
+      deps.panels.get(model)?.decorate();
+      await specialize(target, inputs, outcome.value);
+      return outcome.value;
+    },
+  };
+}
+
+function asUri(value: unknown): vscode.Uri | undefined {
+  if (value instanceof vscode.Uri) return value;
+  if (typeof value === 'string' && value) return vscode.Uri.file(value);
+  return undefined;
 }
 
 export function registerCommands(deps: CommandDeps): void {
   const { context, config, panels } = deps;
   context.subscriptions.push(
-    vscode.commands.registerCommand('moeScope.analyzeExperts', async (argument?: unknown) => {
-      const model = await pickModel(argument, config, context.extensionUri);
-      if (!model) return undefined;
-      const { outcome } = await panels.show(model);
-      return outcome.ok;
-    }),
     vscode.commands.registerCommand(
-      'moeScope.compareCheckpoints',
-      async (first?: unknown, selection?: unknown) => {
-        // From the explorer, VS Code passes the clicked file and the whole multi-selection.
-        const selected = Array.isArray(selection)
-          ? selection.filter((u): u is vscode.Uri => u instanceof vscode.Uri)
-          : [];
-        const a =
-          selected[0] ??
-          (first instanceof vscode.Uri
-            ? first
-            : await askForModel(context.extensionUri, 'Compare: first checkpoint'));
-        if (!a) return undefined;
-        const b = selected[1] ?? (await askForModel(context.extensionUri, 'Compare: second checkpoint'));
-        if (!b) return undefined;
-        const results = await Promise.all([panels.show(a), panels.show(b)]);
-        return results.every((r) => r.outcome.ok);
+      'moeScope.analyzeExperts',
+      async (argument?: unknown, inputs?: unknown): Promise<Report | undefined> => {
+        const model = await pickModel(argument, config, context.extensionUri);
+        if (!model) return undefined;
+        const { report } = await panels.analyze(model, isInputRequest(inputs) ? inputs : undefined);
+        return report;
       },
     ),
+    vscode.commands.registerCommand('moeScope.revealLayer', async (argument?: unknown) => {
+      const a = (typeof argument === 'object' && argument !== null ? argument : {}) as Record<
+        string,
+        unknown
+      >;
+      const model = asUri(a.modelPath);
+      if (!model) return undefined;
+      const layer = typeof a.layer === 'string' ? a.layer : undefined;
+      const sample = typeof a.sample === 'number' ? a.sample : undefined;
+      await panels.reveal(model, layer, sample);
+      return true;
+    }),
   );
 }

@@ -4,6 +4,8 @@
  * the workspace's extension storage, so they survive a reload.
  */
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { reportToJson } from '../core/report/json';
 import { reportFromJson } from '../core/report/read';
@@ -30,17 +32,16 @@ export class ReportStore implements vscode.Disposable {
   async load(): Promise<void> {
     const folder = this.folder;
     if (!folder) return;
-    let entries: [string, vscode.FileType][];
+    let names: string[];
     try {
-      entries = await vscode.workspace.fs.readDirectory(folder);
+      // Node's fs, not workspace.fs: a missing folder on first use is normal, not worth a logged error.
+      names = await fs.readdir(folder.fsPath);
     } catch {
       return; // Nothing saved yet.
     }
-    for (const [name, type] of entries) {
-      if (type !== vscode.FileType.File || !name.endsWith('.json')) continue;
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
       try {
-        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name));
-        const report = reportFromJson(new TextDecoder().decode(bytes));
+        const report = reportFromJson(await fs.readFile(join(folder.fsPath, name), 'utf8'));
         if (!this.reports.has(report.model.path)) this.reports.set(report.model.path, report);
       } catch {
         // A report from an older or broken write: ignore it, the next analysis replaces it.

@@ -22,6 +22,18 @@ export class ProviderStatus implements vscode.Disposable {
     this.item.show();
   }
 
+  /** Shows the provider that ran the last analysis, with any fallbacks in the tooltip. */
+  ran(provider: string, notes: string[]): void {
+    this.item.text = `$(circuit-board) MoE: ${provider}`;
+    this.item.tooltip = [`MoE Scope ran the last analysis on ${provider}.`, ...notes].join('\n');
+    this.item.show();
+  }
+
+  /** The text shown, for tests. */
+  get text(): string {
+    return this.item.text;
+  }
+
   dispose(): void {
     this.item.dispose();
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MoeScopeError } from '../../src/core/errors';
 import { analyzeModel } from '../../src/engine/analyze';
+import { handlers } from '../../src/engine/handlers';
 import { loadFixtures, MODELS_DIR } from '../support/fixtures';
 
 describe('layer overrides in <model>.moe.json', function () {
@@ -57,6 +58,34 @@ describe('layer overrides in <model>.moe.json', function () {
     await assert.rejects(
       analyzeModel({ modelPath: incomplete, inputsPath, limit: 4 }),
       (e: unknown) => e instanceof MoeScopeError && /layers\[0\] \(soft_moe\) needs combine/.test(e.message),
+    );
+  });
+
+  it('takes the same description from the editor setting through the engine protocol, replacing the sidecar', async () => {
+    // The sidecar names a tensor that does not exist; the setting (params.overrides) wins over it.
+    const model = modelWithSidecar({ layers: [{ id: 'x', kind: 'smear', probs: 'no/such/tensor' }] });
+    const signal = new AbortController().signal;
+    const context = { signal, progress: () => {} };
+    const report = await handlers['moeScope/analyze'](
+      {
+        modelPath: model,
+        inputsPath,
+        limit: 8,
+        samples: 0,
+        overrides: { layers: [], ignore: ['blocks.2.mlp'] },
+      },
+      context,
+    );
+    assert.deepEqual(
+      report.layers.map((l) => l.id),
+      ['blocks.3.mlp'],
+    );
+    assert.equal(report.perSample?.length ?? 0, 0, 'samples: 0 keeps no per-sample detail');
+    await assert.rejects(
+      handlers['moeScope/analyze']({ modelPath: model, inputsPath, overrides: { layers: 'all' } }, context),
+      (e: unknown) =>
+        e instanceof MoeScopeError &&
+        /the moeScope\.layerOverrides setting: "layers" must be a list/.test(e.message),
     );
   });
 });

@@ -1,5 +1,6 @@
 // The throwaway workspace folder both editor tiers open: the bundled demo checkpoint, a small
-// PyTorch-style model file to have a text editor beside the panel, and workspace settings.
+// PyTorch-style model file to have a text editor beside the panel, a text model with text to
+// analyse, and workspace settings.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, scratchDir } from './support.mjs';
@@ -35,6 +36,11 @@ class SoftMoE(nn.Module):
         return combine @ (dispatch.transpose(1, 2) @ x)
 `;
 
+const NOTICE_TXT = `Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files, to deal in the Software without restriction.
+This program is free software; you can redistribute it and/or modify it.
+`;
+
 /**
  * Creates the workspace under the temp folder and returns `{ folder, modelPath, dispose() }`.
  * `settings` become the folder's .vscode/settings.json.
@@ -45,6 +51,13 @@ export function createTestWorkspace({ settings = {} } = {}) {
   const modelPath = join(folder, DEMO_MODEL_NAME);
   copyFileSync(demoModelPath(), modelPath);
   writeFileSync(join(folder, 'model.py'), MODEL_PY);
+  // A text model with its tokenizer, and text to analyse: for editor decorations of routed tokens.
+  const text = join(folder, 'text');
+  mkdirSync(text);
+  for (const name of ['text_topk.onnx', 'text_topk.tokenizer.json', 'text_topk.tokenizer_config.json']) {
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'models', name), join(text, name));
+  }
+  writeFileSync(join(text, 'notice.txt'), NOTICE_TXT);
   mkdirSync(join(folder, '.vscode'));
   writeFileSync(join(folder, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   return {

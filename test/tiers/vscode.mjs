@@ -25,7 +25,12 @@ const resultsDir = join(repoRoot, 'test-results', 'vscode');
 export const testsIndex = join(repoRoot, 'out', 'test', 'vscode', 'index.js');
 
 /** Settings of the test workspace: run on CPU, nothing else. */
-export const WORKSPACE_SETTINGS = { 'moeScope.executionProviders': ['cpu'] };
+// A small specialization study keeps each run of the demo to a few seconds on a shared CPU.
+export const WORKSPACE_SETTINGS = {
+  'moeScope.executionProviders': ['cpu'],
+  'moeScope.maxInputs': 256,
+  'moeScope.specialization.inputs': 32,
+};
 
 export async function runTier() {
   if (!existsSync(testsIndex)) {

@@ -33,4 +33,41 @@ describe('protocol guards', () => {
     assert.ok(!isPanelState({ modelPath: '' }));
     assert.ok(!isPanelState(undefined));
   });
+
+  it('accept only bare file names and the data each export format needs', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47]);
+    assert.ok(isFromPanel({ type: 'export', format: 'png', fileName: 'layers.png', data: png }));
+    assert.ok(isFromPanel({ type: 'export', format: 'csv', fileName: 'combine.csv', data: 'a,b\n1,2' }));
+    assert.ok(isFromPanel({ type: 'export', format: 'json', fileName: 'report.json' }));
+    assert.ok(isFromPanel({ type: 'export', format: 'html', fileName: 'report.html' }));
+    assert.ok(
+      !isFromPanel({ type: 'export', format: 'png', fileName: '../../.bashrc', data: png }),
+      'no paths',
+    );
+    assert.ok(!isFromPanel({ type: 'export', format: 'png', fileName: 'a.png', data: 'not bytes' }));
+    assert.ok(!isFromPanel({ type: 'export', format: 'csv', fileName: 'a.csv' }), 'CSV needs its text');
+    assert.ok(
+      !isFromPanel({ type: 'export', format: 'json', fileName: 'a.json', data: '{}' }),
+      'the host writes JSON',
+    );
+    assert.ok(!isFromPanel({ type: 'export', format: 'exe', fileName: 'a.exe', data: png }));
+    assert.ok(isFromPanel({ type: 'select', layer: 'blocks.2.mlp', sample: 3 }));
+    assert.ok(!isFromPanel({ type: 'select', layer: 'blocks.2.mlp', sample: -1 }));
+    assert.ok(!isFromPanel({ type: 'select', layer: 'blocks.2.mlp', sample: 0.5 }));
+    assert.ok(isFromPanel({ type: 'goToSource', layer: 'blocks.2.mlp' }));
+    assert.ok(!isFromPanel({ type: 'goToSource', layer: '' }));
+    assert.ok(isFromPanel({ type: 'refresh', pickInputs: true }));
+    assert.ok(!isFromPanel({ type: 'refresh', pickInputs: 'yes' }));
+  });
+
+  it('recognise report snapshots and reveals sent to the panel', () => {
+    assert.ok(isToPanel({ type: 'report', report: { schema: 'moe-scope/report@1', layers: [] } }));
+    assert.ok(!isToPanel({ type: 'report', report: { schema: 'moe-scope/report@2', layers: [] } }));
+    assert.ok(!isToPanel({ type: 'report', report: { schema: 'moe-scope/report@1' } }));
+    assert.ok(isToPanel({ type: 'reveal', layer: 'blocks.3.mlp' }));
+    assert.ok(isToPanel({ type: 'reveal', sample: 2 }));
+    assert.ok(!isToPanel({ type: 'reveal', layer: 3 }));
+    assert.ok(isPanelState({ modelPath: '/m.onnx', ui: { view: 'overview' } }));
+    assert.ok(!isPanelState({ modelPath: '/m.onnx', ui: 'overview' }));
+  });
 });

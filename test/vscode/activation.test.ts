@@ -28,7 +28,7 @@ describe('MoE Scope activation', () => {
     assert.ok(extension, `${EXTENSION_ID} is loaded`);
     const api = await moeScope();
     assert.equal(extension.isActive, true);
-    assert.equal(await analyzeExperts(demoUri()), true, 'Analyze Experts succeeds on the demo model');
+    assert.ok(await analyzeExperts(demoUri()), 'Analyze Experts succeeds on the demo model');
 
     const here = onnxRuntimeInThisProcess();
     assert.deepEqual(here.mapped, [], 'no onnxruntime library is mapped into the extension host');

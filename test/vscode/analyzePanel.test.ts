@@ -1,7 +1,13 @@
-/** Guards "MoE Scope: Analyze Experts": the panel beside the code, its snapshot, and bad models. */
+/**
+ * Guards "MoE Scope: Analyze Experts" in a real VS Code: the panel beside the code with the report
+ * of the bundled inputs, the report store and status bar, bad models, restoring a panel, and text
+ * models whose routed tokens are coloured in the editor.
+ */
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { tokenExperts } from '../../src/core/report/tokenRouting';
+import { ANALYSIS_VIEW_TYPE } from '../../src/host/analysisPanel';
 import {
   analyzeExperts,
   closeAllEditors,
@@ -15,7 +21,7 @@ import {
 describe('MoE Scope: Analyze Experts', () => {
   afterEach(async () => closeAllEditors(await moeScope()));
 
-  it('opens the demo model summary in a visible panel beside the Python editor', async () => {
+  it('analyses the demo on the bundled inputs in a panel beside the Python editor', async () => {
     const api = await moeScope();
     const code = await vscode.window.showTextDocument(
       await vscode.workspace.openTextDocument(workspaceUri('model.py')),
@@ -23,7 +29,8 @@ describe('MoE Scope: Analyze Experts', () => {
     );
     assert.equal(code.viewColumn, vscode.ViewColumn.One);
 
-    assert.equal(await analyzeExperts(demoUri()), true);
+    const report = await analyzeExperts(demoUri());
+    assert.ok(report, 'the command returns the report');
     const entry = panelFor(api, demoUri());
     assert.ok(entry, 'a panel is open for the demo model');
     // The workbench resolves "beside" and reports the panel's column back asynchronously.
@@ -39,26 +46,52 @@ describe('MoE Scope: Analyze Experts', () => {
       ),
       'the Python file stays visible in the first column',
     );
-    assert.equal(vscode.window.tabGroups.all.length, 2, 'two editor groups side by side');
 
+    // The routing report, then the same report with the specialization study added.
     const message = entry.lastMessage;
-    assert.equal(message?.type, 'summary');
-    if (message?.type !== 'summary') return;
-    assert.equal(message.summary.path, demoUri().fsPath);
-    assert.deepEqual(message.summary.inputs, [
-      { name: 'pixels', dtype: 'float32', shape: ['batch', 1, 28, 28] },
-    ]);
+    assert.equal(message?.type, 'report');
+    if (message?.type !== 'report') return;
+    const shown = message.report;
+    assert.equal(shown.model.path, demoUri().fsPath);
+    assert.equal(shown.inputs.count, 256, 'moeScope.maxInputs bounds the run');
+    assert.equal(shown.provider, 'cpu');
     assert.deepEqual(
-      message.summary.outputs.map((o) => o.name),
-      ['logits'],
+      shown.layers.map((l) => [l.kind, l.experts, l.slotsPerExpert]),
+      report.layers.map(() => ['soft_moe', 8, 2]),
     );
-    assert.equal(message.summary.outputs[0]?.dtype, 'float32');
-    assert.ok(message.summary.nodeCount > 0, 'the graph has nodes');
+    for (const layer of shown.layers) {
+      const total = layer.summary.expertLoad.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(total - 1) < 1e-6, `${layer.id}: expert load sums to 1 (${total})`);
+    }
+    assert.ok(shown.specialization, 'the specialization study was added');
+    assert.equal(shown.specialization.inputs, 32, 'on moeScope.specialization.inputs inputs');
+    const image = shown.perSample?.[0]?.image;
+    assert.ok(image, 'image inputs travel with the per-sample detail');
+    assert.deepEqual([image.height, image.width, image.channels], [28, 28, 1]);
+    assert.equal(Math.max(...image.data), 255, 'min–max scaled');
+    assert.equal(Math.min(...image.data), 0, 'min–max scaled');
+
+    assert.equal(api.reports.get(demoUri().fsPath), shown, 'the store keeps the latest report');
+    assert.equal(api.status.text, '$(circuit-board) MoE: cpu', 'the status bar names the provider that ran');
+  });
+
+  it('restores a panel after a reload from the stored report, without running the model', async () => {
+    const api = await moeScope();
+    const report = await analyzeExperts(demoUri());
+    assert.ok(report);
+    await closeAllEditors(api);
+    const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, 'restored', vscode.ViewColumn.One);
+    await api.panels.deserializeWebviewPanel(panel, {
+      modelPath: demoUri().fsPath,
+      ui: { view: 'overview' },
+    });
+    const message = panelFor(api, demoUri())?.lastMessage;
+    assert.equal(message?.type, 'report');
     assert.equal(
-      Object.values(message.summary.opTypes).reduce((a, b) => a + b, 0),
-      message.summary.nodeCount,
-      'operator counts add up to the node count',
+      message?.type === 'report' && message.report.createdAt,
+      api.reports.get(demoUri().fsPath)?.createdAt,
     );
+    assert.equal(message?.type === 'report' && message.stale, false, 'the checkpoint has not changed');
   });
 
   it('shows a truncated model as an error naming the file, and keeps working', async () => {
@@ -67,7 +100,7 @@ describe('MoE Scope: Analyze Experts', () => {
     const broken = workspaceUri('truncated_copy.onnx');
     writeFileSync(broken.fsPath, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
     try {
-      assert.equal(await analyzeExperts(broken), false, 'the command reports failure');
+      assert.equal(await analyzeExperts(broken), undefined, 'the command reports failure');
       const entry = panelFor(api, broken);
       assert.ok(entry, 'a panel is open for the broken model');
       const message = entry.lastMessage;
@@ -82,10 +115,46 @@ describe('MoE Scope: Analyze Experts', () => {
         /^MoE Scope: Reading truncated_copy\.onnx failed\. truncated_copy\.onnx is not a readable ONNX model/,
       );
 
-      assert.equal(await analyzeExperts(demoUri()), true, 'the next model still opens');
-      assert.equal(panelFor(api, demoUri())?.lastMessage?.type, 'summary');
+      assert.ok(await analyzeExperts(demoUri()), 'the next model still runs');
+      assert.equal(panelFor(api, demoUri())?.lastMessage?.type, 'report');
     } finally {
       rmSync(broken.fsPath, { force: true });
     }
+  });
+
+  it('colours the tokens of an analysed selection by their top expert in the editor', async () => {
+    const api = await moeScope();
+    const text = workspaceUri('text', 'notice.txt');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(text));
+    const line = editor.document.lineAt(0);
+    editor.selection = new vscode.Selection(line.range.start, line.range.end);
+    const report = await analyzeExperts(workspaceUri('text', 'text_topk.onnx'), { kind: 'selection' });
+    assert.ok(report, 'the text model ran on the selection');
+    assert.equal(report.inputs.count, 1, 'a selection is one sample');
+    const sample = report.perSample?.[0];
+    assert.ok(sample?.tokens, 'the report keeps the tokens');
+    const layer = report.layers[0]!;
+    assert.equal(layer.kind, 'topk');
+
+    const applied = await waitFor('decorations on the text', () =>
+      api.decorations.applied.get(text.toString()),
+    );
+    assert.equal(applied.layer, layer.id);
+    const words = sample.tokens.filter((t) => /^[a-z]+$/.test(t));
+    assert.equal(applied.tokens.length >= words.length, true, 'every word token is decorated');
+    for (const token of applied.tokens) {
+      assert.equal(token.range.start.line, 0, 'only the selected line is decorated');
+      assert.equal(editor.document.getText(token.range).toLowerCase(), token.text.toLowerCase());
+    }
+    // Each decorated token's colour is its top expert in the report's router probabilities.
+    const detail = sample.layers[layer.id]!;
+    const firstWord = sample.tokens.indexOf('permission');
+    assert.ok(firstWord >= 0);
+    const top = tokenExperts(detail, firstWord).experts[0]!.expert;
+    const probs = detail.probs!;
+    const row = Array.from(probs.data.subarray(firstWord * probs.cols, (firstWord + 1) * probs.cols));
+    assert.equal(top, row.indexOf(Math.max(...row)));
+    assert.equal(applied.tokens[0]!.text.toLowerCase(), 'permission');
+    assert.equal(applied.tokens[0]!.expert, top);
   });
 });

@@ -62,7 +62,7 @@ describe('MoE Scope engine recovery', () => {
         () => panelFor(api, demoUri())?.lastMessage?.type === 'busy',
       );
       process.kill(pid, 'SIGKILL');
-      assert.equal(await command, false, 'the command reports failure');
+      assert.equal(await command, undefined, 'the command reports failure');
     } finally {
       if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
@@ -75,8 +75,8 @@ describe('MoE Scope engine recovery', () => {
     const message = panelFor(api, demoUri())?.lastMessage;
     assert.equal(message?.type === 'error' && message.error.code, 'ENGINE_DIED');
 
-    assert.equal(await analyzeExperts(demoUri()), true, 'running the command again works');
-    assert.equal(panelFor(api, demoUri())?.lastMessage?.type, 'summary');
+    assert.ok(await analyzeExperts(demoUri()), 'running the command again works');
+    assert.equal(panelFor(api, demoUri())?.lastMessage?.type, 'report');
     assert.notEqual(client.pid, pid);
     assert.ok(client.generation > generation);
   });

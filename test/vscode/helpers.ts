@@ -3,7 +3,9 @@
  * deadline-bounded wait on a condition (tests wait on state, never on the clock).
  */
 import * as vscode from 'vscode';
+import type { Report } from '../../src/core/report/types';
 import type { MoeScopeApi } from '../../src/extension';
+import type { InputRequest } from '../../src/host/inputChoice';
 
 export const EXTENSION_ID = 'moe-scope.moe-scope';
 export const DEMO_MODEL_NAME = 'softmoe_vit.onnx';
@@ -55,7 +57,13 @@ export async function closeAllEditors(api: MoeScopeApi): Promise<void> {
   await waitFor('MoE Scope panels to close', () => api.panels.open.length === 0);
 }
 
-/** Runs the Analyze Experts command the way the palette or explorer menu does, with a model Uri. */
-export function analyzeExperts(model: vscode.Uri): Thenable<boolean | undefined> {
-  return vscode.commands.executeCommand<boolean | undefined>('moeScope.analyzeExperts', model);
+/**
+ * Runs the Analyze Experts command the way the explorer menu does, with a model Uri, on the bundled
+ * Fashion-MNIST inputs unless told otherwise; resolves with the report, or undefined on failure.
+ */
+export function analyzeExperts(
+  model: vscode.Uri,
+  inputs: InputRequest = { kind: 'demo' },
+): Thenable<Report | undefined> {
+  return vscode.commands.executeCommand<Report | undefined>('moeScope.analyzeExperts', model, inputs);
 }
