@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { createAccumulator, LayerAccumulator } from '../core/analysis';
+import { createAccumulator, LayerAccumulator, LayerBatch } from '../core/analysis';
 import { detectLayers } from '../core/detect';
 import { confirmCandidate, extractBatch, MoeLayer, Outputs } from '../core/detect/confirm';
 import { applyOverrides, Overrides, readSidecarOverrides } from '../core/detect/overrides';
@@ -27,6 +27,7 @@ import type { Tensor } from '../core/tensor';
 import type { Progress } from '../protocol/engine';
 import { fromOrt, toOrt } from './ortTensors';
 import { maskPointFor } from './maskPoints';
+import { inputImage, isImageBatch } from './inputImage';
 import { sampleLayer } from './sampleDetail';
 import { runSpecialization, SpecializeOptions } from './specialize';
 import { padRows, staticBatchSize, unpadRows } from './staticBatch';
@@ -50,11 +51,24 @@ export interface AnalyzeOptions {
   overrides?: Overrides;
   /** Run the expert-subset specialization study on the first `specialization.inputs` samples. */
   specialization?: SpecializeOptions & { inputs?: number };
+  /** Inputs already loaded (a comparison feeds two models the same set); replaces `inputsPath`. */
+  inputSet?: InputSet;
+}
+
+/** One analysed batch: its rows, the confirmed layers and their routing, and the predictions. */
+export interface BatchRouting {
+  start: number;
+  end: number;
+  layers: MoeLayer[];
+  routing: Record<string, LayerBatch>;
+  predictions?: Int32Array;
 }
 
 export interface RunContext {
   signal?: AbortSignal;
   progress?: (progress: Progress) => void;
+  /** Called after every batch and awaited before the next one runs (a comparison pairs two runs). */
+  onBatch?: (batch: BatchRouting) => void | Promise<void>;
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {
@@ -115,10 +129,12 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
   );
   checkCancelled(signal);
 
-  const inputs: InputSet = await loadInputs(options.inputsPath, summary.inputs, {
-    modelPath: options.modelPath,
-    ...options.load,
-  });
+  const inputs: InputSet =
+    options.inputSet ??
+    (await loadInputs(options.inputsPath, summary.inputs, {
+      modelPath: options.modelPath,
+      ...options.load,
+    }));
   const count = Math.min(inputs.count, options.limit ?? Infinity);
   const labels = options.labelsPath ? await loadLabels(options.labelsPath, inputs.count) : inputs.labels;
   const fixedBatch = staticBatchSize(summary.inputs);
@@ -143,8 +159,9 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
       const end = Math.min(count, start + batchSize);
       const rows = end - start;
       const runRows = fixedBatch ?? rows;
+      const batchInputs = inputs.batch(start, end);
       const feeds = Object.fromEntries(
-        Object.entries(inputs.batch(start, end)).map(([k, v]) => [k, toOrt(padRows(v, runRows))]),
+        Object.entries(batchInputs).map(([k, v]) => [k, toOrt(padRows(v, runRows))]),
       );
       const t0 = performance.now();
       const results = await session.run(feeds);
@@ -179,8 +196,10 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
         for (let i = 0; i < rows; i++) correct += predictions[i] === batchLabels[i] ? 1 : 0;
         labelled += rows;
       }
+      const routing: Record<string, LayerBatch> = {};
       for (const layer of layers) {
         const batch = extractBatch(layer, outputs, rows);
+        routing[layer.id] = batch;
         accumulators.get(layer.id)!.add(batch, batchLabels);
         for (let i = 0; start + i < keep && i < rows; i++) {
           const index = start + i;
@@ -189,11 +208,13 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
             ...(labels ? { label: labels[index]! } : {}),
             ...(predictions ? { prediction: predictions[i]! } : {}),
             ...(inputs.tokens ? { tokens: inputs.tokens[index]! } : {}),
+            ...(isImageBatch(batchInputs) ? { image: inputImage(batchInputs, i)! } : {}),
             layers: {},
           };
           perSample[index]!.layers[layer.id] = sampleLayer(batch, i);
         }
       }
+      await context.onBatch?.({ start, end, layers, routing, ...(predictions ? { predictions } : {}) });
       context.progress?.({ done: end, total: count, message: `${end}/${count} samples` });
     }
   } finally {

@@ -5,7 +5,9 @@
 import { MoeScopeError } from '../core/errors';
 import { inspectModel } from '../core/onnx/inspect';
 import type { EngineMethod, EngineMethods, Progress } from '../protocol/engine';
-import { analyzeModel } from './analyze';
+import { parseOverrides } from '../core/detect/overrides';
+import { analyzeModel, AnalyzeOptions } from './analyze';
+import { compareHandler } from './compareHandler';
 import { ortInfo } from './ort';
 import type { ProviderName } from './session';
 import { ENGINE_VERSION } from './version';
@@ -85,13 +87,46 @@ function optionalString(params: Record<string, unknown>, key: string): string | 
   return value;
 }
 
-function optionalCount(params: Record<string, unknown>, key: string): number | undefined {
+function optionalCount(params: Record<string, unknown>, key: string, least = 1): number | undefined {
   const value = params[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw badParams('moeScope/analyze', `${key} must be a positive integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+    throw badParams('moeScope/analyze', `${key} must be an integer ≥ ${least}`);
   }
   return value;
+}
+
+function oneOf<T extends string>(
+  params: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T))
+    throw badParams('moeScope/analyze', `${key} must be ${allowed.join(' or ')}`);
+  return value as T;
+}
+
+function specializationOptions(value: unknown): AnalyzeOptions['specialization'] {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null)
+    throw badParams('moeScope/analyze', 'specialization must be an object');
+  const s = value as Record<string, unknown>;
+  const renormalize = s.renormalize;
+  if (renormalize !== undefined && typeof renormalize !== 'boolean')
+    throw badParams('moeScope/analyze', 'specialization.renormalize must be true or false');
+  const inputs = optionalCount(s, 'inputs');
+  const seeds = optionalCount(s, 'seeds');
+  const scope = oneOf(s, 'scope', ['layer', 'all', 'both'] as const);
+  const subsets = oneOf(s, 'subsets', ['per-input', 'shared'] as const);
+  return {
+    inputs: inputs ?? 256,
+    ...(seeds ? { seeds } : {}),
+    ...(scope ? { scope } : {}),
+    ...(subsets ? { subsets } : {}),
+    renormalize: renormalize === true,
+  };
 }
 
 const analyze: Handler<'moeScope/analyze'> = async (params, context) => {
@@ -106,6 +141,8 @@ const analyze: Handler<'moeScope/analyze'> = async (params, context) => {
   const labelsPath = optionalString(p, 'labelsPath');
   const tokenizer = optionalString(p, 'tokenizerPath');
   const limit = optionalCount(p, 'limit');
+  const textSplit = oneOf(p, 'textSplit', ['lines', 'whole'] as const);
+  const specialization = specializationOptions(p.specialization);
   return analyzeModel(
     {
       modelPath,
@@ -113,9 +150,16 @@ const analyze: Handler<'moeScope/analyze'> = async (params, context) => {
       ...(labelsPath ? { labelsPath } : {}),
       batchSize: optionalCount(p, 'batchSize') ?? 32,
       ...(limit ? { limit } : {}),
-      samples: optionalCount(p, 'samples') ?? 8,
+      samples: optionalCount(p, 'samples', 0) ?? 8,
       providers: providers as ProviderName[],
-      load: tokenizer ? { tokenizer } : {},
+      load: {
+        ...(tokenizer ? { tokenizer } : {}),
+        ...(textSplit ? { text: { split: textSplit } } : {}),
+      },
+      ...(p.overrides !== undefined
+        ? { overrides: parseOverrides(p.overrides, 'the moeScope.layerOverrides setting') }
+        : {}),
+      ...(specialization ? { specialization } : {}),
     },
     { signal: context.signal, progress: context.progress },
   );
@@ -125,4 +169,5 @@ export const handlers: { [M in EngineMethod]: Handler<M> } = {
   'moeScope/ping': ping,
   'moeScope/inspect': inspect,
   'moeScope/analyze': analyze,
+  'moeScope/compare': compareHandler,
 };

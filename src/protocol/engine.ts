@@ -8,6 +8,7 @@
  */
 import type { ErrorValue } from '../core/errors';
 import type { ModelSummary } from '../core/onnx/types';
+import type { CompareResult } from '../core/compare/types';
 import type { Report } from '../core/report/types';
 
 export interface PingParams {
@@ -46,12 +47,46 @@ export interface AnalyzeParams {
   samples?: number;
   /** Execution providers to try in order; CPU is always the last resort. */
   providers?: ('cuda' | 'webgpu' | 'cpu')[];
+  /** Text files: one sample per line (default) or the whole text as one sample (an editor selection). */
+  textSplit?: 'lines' | 'whole';
+  /**
+   * Hand-written layer descriptions in the sidecar's format (from the `moeScope.layerOverrides`
+   * setting); when given they replace the sidecar `<model>.moe.json`.
+   */
+  overrides?: unknown;
+  /** Also run the expert-subset specialization study. */
+  specialization?: {
+    /** Inputs the study uses (the first ones; default 256). */
+    inputs?: number;
+    seeds?: number;
+    scope?: 'layer' | 'all' | 'both';
+    subsets?: 'per-input' | 'shared';
+    renormalize?: boolean;
+  };
+}
+
+/** Two checkpoints on the same inputs: both reports plus the `comparison` section. */
+export interface CompareParams {
+  modelA: string;
+  modelB: string;
+  /** Inputs both models read; synthetic inputs from A's input spec when absent. */
+  inputsPath?: string;
+  labelsPath?: string;
+  tokenizerPath?: string;
+  batchSize?: number;
+  limit?: number;
+  /** Per-token detail kept in each report for this many first samples (default 8). */
+  samples?: number;
+  providers?: ('cuda' | 'webgpu' | 'cpu')[];
+  /** Also run the specialization study on both models (curves per layer pair). */
+  specialization?: AnalyzeParams['specialization'];
 }
 
 export interface EngineMethods {
   'moeScope/ping': { params: PingParams; result: PingResult };
   'moeScope/inspect': { params: InspectParams; result: ModelSummary };
   'moeScope/analyze': { params: AnalyzeParams; result: Report };
+  'moeScope/compare': { params: CompareParams; result: CompareResult };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -62,6 +97,7 @@ export const ENGINE_METHODS: readonly EngineMethod[] = [
   'moeScope/ping',
   'moeScope/inspect',
   'moeScope/analyze',
+  'moeScope/compare',
 ];
 
 /** Client → engine. */

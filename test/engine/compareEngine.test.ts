@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CancellationLike, EngineClient } from '../../src/host/engineClient';
+import { MODELS_DIR, REPO_ROOT } from '../support/fixtures';
+
+const DEMO_INPUTS = join(REPO_ROOT, 'media', 'demo', 'fashion-mnist-test.npz');
+const PERMUTED = join(REPO_ROOT, 'test', 'fixtures', 'compare', 'softmoe_vit_permuted.onnx');
+
+function cancellation(): CancellationLike & { cancel(): void } {
+  const listeners: (() => void)[] = [];
+  let cancelled = false;
+  return {
+    get isCancellationRequested() {
+      return cancelled;
+    },
+    onCancellationRequested(listener: () => void) {
+      listeners.push(listener);
+      return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
+    },
+    cancel() {
+      cancelled = true;
+      for (const listener of [...listeners]) listener();
+    },
+  };
+}
+
+describe('moeScope/compare in the engine process', function () {
+  this.timeout(120_000);
+  let client: EngineClient;
+  beforeEach(() => {
+    client = new EngineClient({ enginePath: join(REPO_ROOT, 'dist', 'engine.js'), log: () => undefined });
+  });
+  afterEach(() => client.dispose());
+
+  it('streams progress per pair of batches and returns both reports (matrices as Float32Array) and the comparison', async () => {
+    const progress: number[] = [];
+    const outcome = await client.request(
+      'moeScope/compare',
+      {
+        modelA: join(MODELS_DIR, 'softmoe_vit.onnx'),
+        modelB: PERMUTED,
+        inputsPath: DEMO_INPUTS,
+        batchSize: 64,
+        limit: 192,
+        samples: 1,
+      },
+      { onProgress: (p) => progress.push(p.done) },
+    );
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const { a, b, comparison } = outcome.value;
+    assert.deepEqual(progress, [64, 128, 192]);
+    assert.equal(comparison.samples, 192);
+    assert.equal(comparison.predictionAgreement, 1);
+    assert.ok(a.perSample![0]!.layers['blocks.2.mlp']!.combine!.data instanceof Float32Array);
+    assert.ok(b.perSample![0]!.layers['blocks.2.mlp']!.combine!.data instanceof Float32Array);
+    for (const layer of comparison.layers) assert.equal(layer.top1Agreement, 1);
+  });
+
+  it('rejects bad parameters with a clear message, cancels in flight and keeps serving', async () => {
+    const missing = await client.request('moeScope/compare', {
+      modelA: join(MODELS_DIR, 'softmoe_vit.onnx'),
+    } as never);
+    assert.ok(!missing.ok);
+    assert.equal(missing.error.code, 'BAD_REQUEST');
+    assert.equal(
+      missing.error.message,
+      'Invalid parameters for moeScope/compare: modelB must be a non-empty string.',
+    );
+    const token = cancellation();
+    const outcome = await client.request(
+      'moeScope/compare',
+      { modelA: PERMUTED, modelB: PERMUTED, inputsPath: DEMO_INPUTS, batchSize: 8 },
+      { token, onProgress: () => token.cancel() },
+    );
+    assert.equal(outcome.ok ? 'finished' : outcome.error.code, 'CANCELLED');
+    assert.ok((await client.request('moeScope/ping', {})).ok);
+  });
+});
