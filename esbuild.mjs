@@ -4,7 +4,7 @@
 //   node esbuild.mjs --bench    additionally the benchmarks into out/bench
 //   node esbuild.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -24,7 +24,20 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal };
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: nodeExternal,
+  // web-tree-sitter's ES module finds itself through import.meta.url, which a CommonJS bundle lacks.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+};
+
+// The Python parser's WebAssembly runtime and grammar are loaded from dist/ at run time.
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
@@ -36,7 +49,14 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
-    entryPoints: { panel: 'webview/panel/main.ts' },
+    // report.js (+ report.css) is the standalone HTML report's script, inlined by src/core/report/html.ts.
+    entryPoints: {
+      panel: 'webview/panel/main.ts',
+      report: 'webview/report/standalone.ts',
+      // The compare panel, and the standalone comparison page's script (+ compare-report.css).
+      compare: 'webview/compare/main.ts',
+      'compare-report': 'webview/compare/standalone.ts',
+    },
     outdir: 'dist/webview',
   },
 ];

@@ -6,7 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { COMPARE_OPTIONS, COMPARE_USAGE, runCompare } from './cli/compare';
 import { formatReport } from './cli/formatReport';
+import { writeHtmlReport } from './cli/htmlReport';
 import { formatSummary } from './cli/formatSummary';
 import { progressBar } from './cli/progressBar';
 import { describeError, MoeScopeError, toErrorValue } from './core/errors';
@@ -21,6 +23,8 @@ const USAGE = `moe-scope ${ENGINE_VERSION}: see what the routers of Mixture-of-E
 Usage:
   moe-scope analyze MODEL.onnx [options]   run the model and report per-layer routing
   moe-scope inspect MODEL.onnx [--json]    summarise a model without running it
+  moe-scope compare A.onnx B.onnx [options]  run two checkpoints on the same inputs, align their
+                                           experts and compare their routing per layer
   moe-scope --version | --help
 
 analyze options:
@@ -43,9 +47,10 @@ analyze options:
   --renormalize      drop experts by −∞ logits before both softmaxes (combine renormalised) instead
                      of zeroing their outputs (the paper's rule, the default)
   --json OUT.json    write the report ("moe-scope/report@1")
+  --html OUT.html    write a standalone HTML report (opens offline in any browser)
   --quiet            no table, no progress
   --verbose          stack traces with errors
-`;
+${COMPARE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -61,6 +66,7 @@ const INSPECT_OPTIONS = { ...COMMON, json: { type: 'boolean' } } as const;
 const ANALYZE_OPTIONS = {
   ...COMMON,
   json: { type: 'string' },
+  html: { type: 'string' },
   inputs: { type: 'string' },
   labels: { type: 'string' },
   tokenizer: { type: 'string' },
@@ -122,7 +128,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const command = argv.find((arg) => !arg.startsWith('-'));
     let parsed;
     try {
-      const options = command === 'inspect' ? INSPECT_OPTIONS : ANALYZE_OPTIONS;
+      const options =
+        command === 'inspect' ? INSPECT_OPTIONS : command === 'compare' ? COMPARE_OPTIONS : ANALYZE_OPTIONS;
       parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
     } catch (error) {
       throw new UsageError((error as Error).message);
@@ -140,7 +147,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     }
     const rest = positionals.slice(1);
     if (command === undefined) throw new UsageError('no command given');
-    if (command !== 'inspect' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
+    if (command !== 'inspect' && command !== 'analyze' && command !== 'compare')
+      throw new UsageError(`unknown command "${command}"`);
+    if (command === 'compare') return await runCompare(rest, values, out, err, (m) => new UsageError(m));
     if (rest.length !== 1) throw new UsageError(`${command} takes exactly one MODEL.onnx`);
     const modelPath = rest[0]!;
 
@@ -177,9 +186,12 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     bar.done();
     const jsonPath = text('json');
     if (jsonPath) await writeFile(jsonPath, reportToJson(report));
+    const htmlPath = text('html');
+    if (htmlPath) await writeHtmlReport(report, htmlPath);
     if (!values.quiet) {
       out.write(formatReport(report));
       if (jsonPath) out.write(`report written to ${jsonPath}\n`);
+      if (htmlPath) out.write(`HTML report written to ${htmlPath}\n`);
     }
     return 0;
   } catch (error) {

@@ -3,11 +3,17 @@
  * layer pair, how well their experts align and how much their routing agrees. Errors propagate
  * to the caller, which maps them to exit codes like `analyze` (2 usage, 3 no MoE layer, 1 other).
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { comparisonHtml } from '../core/compare/html';
 import { comparisonToJson } from '../core/compare/json';
+import type { CompareResult } from '../core/compare/types';
+import { MoeScopeError } from '../core/errors';
 import { compareModels } from '../engine/compare';
 import type { ProviderName } from '../engine/session';
 import { formatComparison } from './formatComparison';
+import { webviewBundleDir } from './htmlReport';
 import { progressBar } from './progressBar';
 
 export const COMPARE_USAGE = `
@@ -21,6 +27,7 @@ compare options (moe-scope compare A.onnx B.onnx [options]):
   --provider P       cpu, cuda or webgpu (default cpu)
   --specialization   also run the specialization study on both (curves per layer pair)
   --json OUT.json    write both reports and the comparison ("moe-scope/comparison@1")
+  --html OUT.html    write a standalone comparison page (opens offline in any browser)
   --quiet            no table, no progress
 `;
 
@@ -30,6 +37,7 @@ export const COMPARE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'string' },
+  html: { type: 'string' },
   inputs: { type: 'string' },
   labels: { type: 'string' },
   tokenizer: { type: 'string' },
@@ -83,9 +91,33 @@ export async function runCompare(
   bar.done();
   const jsonPath = text('json');
   if (jsonPath) await writeFile(jsonPath, comparisonToJson(result));
+  const htmlPath = text('html');
+  if (htmlPath) await writeComparisonHtml(result, htmlPath);
   if (!values.quiet) {
     out.write(formatComparison(result));
     if (jsonPath) out.write(`comparison written to ${jsonPath}\n`);
+    if (htmlPath) out.write(`comparison page written to ${htmlPath}\n`);
   }
   return 0;
+}
+
+/** Writes the standalone comparison page with the compare views' bundle next to the CLI's own. */
+export async function writeComparisonHtml(
+  result: CompareResult,
+  outPath: string,
+  bundleDir = webviewBundleDir(),
+): Promise<void> {
+  const scriptPath = join(bundleDir, 'compare-report.js');
+  if (!existsSync(scriptPath)) {
+    throw new MoeScopeError(
+      'FILE_NOT_FOUND',
+      `The compare views' script is missing (${scriptPath}).`,
+      'Build MoE Scope first: npm run build.',
+    );
+  }
+  const [script, style] = await Promise.all([
+    readFile(scriptPath, 'utf8'),
+    readFile(join(bundleDir, 'compare-report.css'), 'utf8').catch(() => ''),
+  ]);
+  await writeFile(outPath, comparisonHtml(result, { script, style }));
 }
