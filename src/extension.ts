@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { ANALYSIS_VIEW_TYPE, AnalysisPanels } from './host/analysisPanel';
 import { createRunner, registerCommands } from './host/commands';
+import { registerCompare } from './host/compare/register';
 import { Config } from './host/config';
 import { createEngineService, EngineService } from './host/engine';
 import { type LayerFeatures, registerLayerFeatures } from './host/layers/register';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
       vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, panels),
     );
     registerCommands(deps);
+    registerCompare(deps);
     const layers = registerLayerFeatures(context, { reports });
     return { engine, panels, reports, status, decorations, layers };
   } catch (error) {

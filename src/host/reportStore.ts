@@ -42,7 +42,10 @@ export class ReportStore implements vscode.Disposable {
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       try {
         const report = reportFromJson(await fs.readFile(join(folder.fsPath, name), 'utf8'));
-        if (!this.reports.has(report.model.path)) this.reports.set(report.model.path, report);
+        if (this.reports.has(report.model.path)) continue;
+        this.reports.set(report.model.path, report);
+        // Views that started before the saved reports were read (the layer tree) catch up here.
+        this.changed.fire(report);
       } catch {
         // A report from an older or broken write: ignore it, the next analysis replaces it.
       }

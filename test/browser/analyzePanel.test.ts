@@ -5,10 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
-import type { ModelSummary } from '../../src/core/onnx/types';
+import { reportFromJson } from '../../src/core/report/read';
+import type { Report } from '../../src/core/report/types';
+import { colorFor } from '../../webview/heatmap/colorScale';
 import {
   captureConsole,
   type CodeServer,
@@ -24,16 +26,114 @@ import { createTestWorkspace, DEMO_MODEL_NAME, demoModelPath } from '../harness/
 const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
 const COMMAND_TITLE = 'MoE Scope: Analyze Experts';
 
-/** What `moe-scope inspect --json` says about the bundled demo checkpoint. */
-function inspectWithCli(path: string): ModelSummary {
-  const json = execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'inspect', path, '--json'], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(json) as ModelSummary;
+const DEMO_INPUTS = join(repoRoot, 'media', 'demo', 'fashion-mnist-test.npz');
+const README_SCREENSHOT = join(repoRoot, 'docs', 'images', 'analyze-panel.png');
+/** Settings of the run: the panel's report must equal the CLI's with the same limits. */
+const MAX_INPUTS = 256;
+const DETAILED = 4;
+
+/** What `moe-scope analyze` reports for the demo on the bundled inputs, with the panel's limits. */
+function analyzeWithCli(path: string, out: string): Report {
+  execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'dist', 'cli.js'),
+      'analyze',
+      path,
+      '--inputs',
+      DEMO_INPUTS,
+      '--limit',
+      String(MAX_INPUTS),
+      '--samples',
+      String(DETAILED),
+      '--provider',
+      'cpu',
+      '--json',
+      out,
+      '--quiet',
+    ],
+    { encoding: 'utf8' },
+  );
+  return reportFromJson(readFileSync(out, 'utf8'));
 }
 
-function shapeText(shape: ModelSummary['inputs'][number]['shape']): string {
-  return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : 'unknown';
+type Rgba = [number, number, number, number];
+
+/** [min, max] of the finite values: the range a heatmap measures. */
+function extent(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+/** The pixel of a canvas at CSS point (x, y) of its box, read inside the webview. */
+function canvasPixel(canvas: Locator, x: number, y: number): Promise<Rgba> {
+  return canvas.evaluate(
+    (element, [px, py]) => {
+      const c = element as unknown as {
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+        };
+        ownerDocument: { defaultView: { devicePixelRatio: number } };
+      };
+      const dpr = c.ownerDocument.defaultView.devicePixelRatio || 1;
+      const data = c.getContext('2d').getImageData(Math.floor(px! * dpr), Math.floor(py! * dpr), 1, 1).data;
+      return [data[0], data[1], data[2], data[3]] as Rgba;
+    },
+    [x, y],
+  );
+}
+
+/** The tooltip's lines after moving the pointer to a page point, or null off the cells. */
+async function hoverCell(page: Page, tooltip: Locator, x: number, y: number): Promise<string[] | null> {
+  await page.mouse.move(x, y);
+  if (!(await tooltip.isVisible())) return null;
+  return (await tooltip.locator('div').allTextContents()).map((t) => t.trim());
+}
+
+interface CellCheck {
+  row: number;
+  col: number;
+  lines: string[];
+  pixel: Rgba;
+}
+
+/**
+ * Hovers points across a heatmap and returns, for each cell found away from cell edges (the same
+ * tooltip 3 px to either side), the tooltip lines and the pixel under the pointer.
+ */
+async function sampleCells(
+  page: Page,
+  figure: Locator,
+  parse: (lines: string[]) => { row: number; col: number },
+): Promise<CellCheck[]> {
+  const canvas = figure.locator('canvas[role="application"]');
+  const tooltip = figure.locator('.heatmap-tooltip');
+  await figure.scrollIntoViewIfNeeded();
+  const area = await box(canvas);
+  const found: CellCheck[] = [];
+  for (const fy of [0.15, 0.35, 0.55, 0.75]) {
+    for (const fx of [0.3, 0.45, 0.6, 0.75, 0.9]) {
+      const x = Math.round(area.x + fx * area.width);
+      const y = Math.round(area.y + fy * area.height);
+      const lines = await hoverCell(page, tooltip, x, y);
+      if (!lines) continue;
+      const left = await hoverCell(page, tooltip, x - 3, y);
+      const right = await hoverCell(page, tooltip, x + 3, y);
+      const up = await hoverCell(page, tooltip, x, y - 3);
+      const down = await hoverCell(page, tooltip, x, y + 3);
+      if ([left, right, up, down].some((l) => l?.join() !== lines.join())) continue;
+      await page.mouse.move(x, y);
+      found.push({ ...parse(lines), lines, pixel: await canvasPixel(canvas, x - area.x, y - area.y) });
+    }
+  }
+  return found;
 }
 
 /** The `script-src` sources of a Content-Security-Policy value. */
@@ -94,28 +194,36 @@ async function box(locator: Locator): Promise<{ x: number; y: number; width: num
 }
 
 describe('MoE Scope in the browser workbench', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   const pageLog = new LogTail(300);
   let workspace: ReturnType<typeof createTestWorkspace> | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  let expected: ModelSummary;
+  let expected: Report;
+  let webview: FrameLocator;
 
   before(async function () {
-    this.timeout(180_000);
-    rmSync(RESULTS_DIR, { recursive: true, force: true }); // Artefacts describe the latest run only.
-    expected = inspectWithCli(demoModelPath());
-    // The setting names the checkpoint, so the command needs no pick.
+    this.timeout(240_000);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    expected = analyzeWithCli(demoModelPath(), join(RESULTS_DIR, 'analyze-panel.cli.json'));
+    // The setting names the checkpoint, so the command asks only for inputs.
     workspace = createTestWorkspace({
-      settings: { 'moeScope.checkpoint': DEMO_MODEL_NAME, 'moeScope.executionProviders': ['cpu'] },
+      settings: {
+        'moeScope.checkpoint': DEMO_MODEL_NAME,
+        'moeScope.executionProviders': ['cpu'],
+        'moeScope.maxInputs': MAX_INPUTS,
+        'moeScope.detailedSamples': DETAILED,
+        'moeScope.specialization.inputs': 16,
+      },
     });
     server = await startCodeServer({ folder: workspace.folder, extensionDevelopmentPath: repoRoot });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(60_000);
     captureConsole(page, pageLog);
+    webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     try {
       await page.goto(server.url);
       await waitForWorkbench(page);
@@ -138,32 +246,20 @@ describe('MoE Scope in the browser workbench', function () {
     workspace?.dispose();
   });
 
-  it('opens the analysis panel beside model.py from the command palette, showing the demo model', async () => {
+  it('runs Analyze Experts from the palette on the bundled inputs and opens the panel beside model.py', async () => {
     await quickOpen(page, 'model.py');
     await runFromPalette(page, COMMAND_TITLE);
+    // The checkpoint comes from the settings; the inputs are picked like a person does.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Fashion-MNIST test set' })
+      .first()
+      .click();
 
-    const webview: FrameLocator = page
-      .frameLocator('iframe.webview.ready')
-      .frameLocator('iframe#active-frame');
-    const nodeCount = webview.locator('[data-testid="node-count"]');
-    await nodeCount.waitFor({ state: 'visible' }); // Present once the summary (not the busy state) is shown.
-    assert.equal(await webview.locator('h1').textContent(), DEMO_MODEL_NAME);
-    assert.equal(await nodeCount.textContent(), String(expected.nodeCount));
-
-    const inputCells = await webview
-      .locator('section[aria-label="Inputs"] vscode-table-body vscode-table-cell')
-      .allTextContents();
-    const [input] = expected.inputs;
-    assert.ok(input);
-    assert.equal(input.name, 'pixels');
-    assert.deepEqual(
-      inputCells.map((t) => t.trim()),
-      [input.name, input.dtype, shapeText(input.shape)],
-    );
-    const outputCells = await webview
-      .locator('section[aria-label="Outputs"] vscode-table-body vscode-table-cell')
-      .allTextContents();
-    assert.equal(outputCells[0]?.trim(), 'logits');
+    const load = webview.locator('[data-figure="expert-load"]');
+    await load.locator('canvas[role="application"]').waitFor({ state: 'visible' });
+    assert.equal(await webview.locator('h1').first().textContent(), DEMO_MODEL_NAME);
 
     // Two editor groups side by side: the code on the left, the panel on the right.
     const groups = page.locator('.part.editor .editor-group-container');
@@ -172,7 +268,7 @@ describe('MoE Scope in the browser workbench', function () {
     const right = await box(groups.nth(1));
     assert.ok(
       right.x >= left.x + left.width - 1,
-      `the second group is right of the first (${left.x}+${left.width} vs ${right.x})`,
+      `the panel is right of the code (${left.x}+${left.width} vs ${right.x})`,
     );
     assert.ok(Math.abs(right.y - left.y) < 1, 'both groups start at the same height');
     assert.equal(await groups.nth(0).locator('.tab', { hasText: 'model.py' }).count(), 1);
@@ -183,18 +279,82 @@ describe('MoE Scope in the browser workbench', function () {
         .count(),
       1,
     );
+    // The status bar names the provider that ran.
+    await page.locator('.statusbar-item', { hasText: 'MoE: cpu' }).first().waitFor({ state: 'visible' });
+  });
 
-    mkdirSync(RESULTS_DIR, { recursive: true });
+  it('draws the layers × experts load in the colours of the report’s numbers, with the tooltip naming the cell', async () => {
+    const loads = expected.layers.flatMap((l) => l.summary.expertLoad);
+    const [lo, hi] = extent(loads);
+    const experts = expected.layers[0]!.experts;
+    const cells = await sampleCells(page, webview.locator('[data-figure="expert-load"]'), (lines) => ({
+      row: expected.layers.findIndex((l) => `layer: ${l.id}` === lines[0]),
+      col: Number(/^expert: e(\d+)$/.exec(lines[1] ?? '')?.[1] ?? -1),
+    }));
+    assert.ok(cells.length >= 4, `found ${cells.length} cells away from edges`);
+    for (const { row, col, lines, pixel } of cells) {
+      assert.ok(row >= 0 && col >= 0 && col < experts, `a cell of the heatmap: ${lines.join(' | ')}`);
+      const value = loads[row * experts + col]!;
+      assert.equal(lines[2], `value: ${value.toPrecision(4)}`, 'the tooltip shows the report’s value');
+      assert.deepEqual(pixel, [...colorFor(value, lo, hi, 'viridis')], `${lines.join(' | ')}`);
+    }
+  });
+
+  it('shows a sample’s tokens × slots dispatch weights matching the report, pixel for pixel', async () => {
+    await webview.locator('vscode-tab-header[data-view="routing"]').click();
+    const sample = expected.perSample![0]!;
+    const layer = expected.layers[0]!.id;
+    const dispatch = sample.layers[layer]!.dispatch!;
+    const figure = webview.locator(`[data-figure="${layer}-dispatch-s${sample.index}"]`);
+    await figure.locator('canvas[role="application"]').waitFor({ state: 'visible' });
+    const [lo, hi] = extent(dispatch.data);
+    const cells = await sampleCells(page, figure, (lines) => ({
+      row: Number(/^token: (\d+)/.exec(lines[0] ?? '')?.[1] ?? -1),
+      col: Number(/^slot: s(\d+)/.exec(lines[1] ?? '')?.[1] ?? -1),
+    }));
+    assert.ok(cells.length >= 6, `found ${cells.length} cells away from edges`);
+    for (const { row, col, lines, pixel } of cells) {
+      assert.ok(row >= 0 && row < dispatch.rows && col >= 0 && col < dispatch.cols, lines.join(' | '));
+      const value = dispatch.data[row * dispatch.cols + col]!;
+      assert.equal(lines[2], `value: ${value.toPrecision(4)}`);
+      assert.deepEqual(pixel, [...colorFor(value, lo, hi, 'viridis')], lines.join(' | '));
+    }
+    await page.mouse.move(5, 5);
+  });
+
+  it('saves the panel in a light and a high-contrast theme', async () => {
+    const settings = join(workspace!.folder, '.vscode', 'settings.json');
+    const base = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
+    await webview.locator('vscode-tab-header[data-view="inputs"]').click();
+    for (const [theme, file, body] of [
+      ['Default Light Modern', 'analyze-panel-light.png', 'vscode-light'],
+      ['Default High Contrast', 'analyze-panel-high-contrast.png', 'vscode-high-contrast'],
+    ] as const) {
+      writeFileSync(settings, JSON.stringify({ ...base, 'workbench.colorTheme': theme }, null, 2));
+      // The webview's body carries the theme kind as a class once VS Code has applied it.
+      await webview.locator(`body.${body}`).waitFor({ state: 'attached', timeout: 30_000 });
+      await page.waitForTimeout(500); // Let the heatmaps redraw in the new colours.
+      await page.screenshot({ path: join(RESULTS_DIR, file) });
+    }
+    await webview.locator('vscode-tab-header[data-view="overview"]').click();
+    writeFileSync(
+      settings,
+      JSON.stringify({ ...base, 'workbench.colorTheme': 'Default Light Modern' }, null, 2),
+    );
+    await webview.locator('body.vscode-light').waitFor({ state: 'attached' });
+    await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS_DIR, 'analyze-panel.png') });
+    // The README shows this screenshot of the real panel.
+    mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
+    copyFileSync(join(RESULTS_DIR, 'analyze-panel-light.png'), README_SCREENSHOT);
   });
 
   it('serves the panel under a nonce-based script policy without unsafe-inline or unsafe-eval', async () => {
     assert.equal(
       await page.locator('iframe.webview.ready').count(),
       1,
-      'the panel opened by the previous test is there',
+      'the panel opened by the first test is there',
     );
-    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const policy = await webview
       .locator('meta[http-equiv="Content-Security-Policy"]')
       .getAttribute('content');

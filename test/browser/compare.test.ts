@@ -190,6 +190,9 @@ describe('compare checkpoints in the browser workbench', function () {
   it('compares two checkpoints selected in the explorer, from its context menu, on the bundled inputs', async () => {
     const row = (name: string) =>
       page.locator('.explorer-folders-view .monaco-list-row', { has: page.getByText(name, { exact: true }) });
+    // Menu entries exist once the workbench has read MoE Scope's contributions; its "MoE Layers"
+    // view in the explorer shows that moment (a slow machine can open the menu before it).
+    await page.locator('.pane-header', { hasText: 'MoE Layers' }).waitFor({ state: 'visible' });
     await row(DEMO_MODEL_NAME).click();
     await row(SEED7).click({ modifiers: ['ControlOrMeta'] });
     await row(DEMO_MODEL_NAME).click({ button: 'right' });
