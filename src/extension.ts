@@ -9,6 +9,7 @@ import { registerCompare } from './host/compare/register';
 import { Config } from './host/config';
 import { createEngineService, EngineService } from './host/engine';
 import { type LayerFeatures, registerLayerFeatures } from './host/layers/register';
+import { RecentModels } from './host/recentModels';
 import { ReportStore } from './host/reportStore';
 import { ProviderStatus } from './host/statusBar';
 import { TokenDecorations } from './host/tokenDecorations';
@@ -22,6 +23,8 @@ export interface MoeScopeApi {
   status: ProviderStatus;
   /** Editor decorations of analysed text. */
   decorations: TokenDecorations;
+  /** Recently analysed checkpoints, offered first when MoE Scope asks for one. */
+  recent: RecentModels;
   /** Hovers, CodeLens and the MoE Layers tree over the model code; Go to Source. */
   layers: LayerFeatures;
 }
@@ -35,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     void reports.load();
     const decorations = new TokenDecorations();
     const panels = new AnalysisPanels(context.extensionUri, reports, decorations);
-    const deps = { context, config, engine, panels, status, reports };
+    const recent = new RecentModels(context.globalState);
+    const deps = { context, config, engine, panels, status, reports, recent };
     panels.runner = createRunner(deps);
     context.subscriptions.push(
       reports,
@@ -47,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     registerCommands(deps);
     registerCompare(deps);
     const layers = registerLayerFeatures(context, { reports });
-    return { engine, panels, reports, status, decorations, layers };
+    return { engine, panels, reports, status, decorations, layers, recent };
   } catch (error) {
     void vscode.window.showErrorMessage(`MoE Scope failed to start: ${(error as Error).message}`);
     return undefined;

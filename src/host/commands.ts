@@ -12,6 +12,7 @@ import type { EngineService } from './engine';
 import { InputChoice, isInputRequest } from './inputChoice';
 import { pickModel } from './pickModel';
 import { InputContext, pickInputs, resolveInputs } from './pickInputs';
+import type { RecentModels } from './recentModels';
 import type { ReportStore } from './reportStore';
 import { analyzeCheckpoint, inspectCheckpoint, RunDeps } from './runEngine';
 import type { ProviderStatus } from './statusBar';
@@ -23,6 +24,7 @@ export interface CommandDeps {
   panels: AnalysisPanels;
   status: ProviderStatus;
   reports: ReportStore;
+  recent: RecentModels;
 }
 
 const UNTRUSTED_NOTICE =
@@ -126,6 +128,7 @@ export function createRunner(deps: CommandDeps): PanelRunner {
       }
       target.post({ type: 'report', report: outcome.value });
       await reports.put(outcome.value);
+      await deps.recent.add(model.fsPath);
       deps.panels.get(model)?.decorate();
       await specialize(target, inputs, outcome.value);
       return outcome.value;
@@ -145,7 +148,7 @@ export function registerCommands(deps: CommandDeps): void {
     vscode.commands.registerCommand(
       'moeScope.analyzeExperts',
       async (argument?: unknown, inputs?: unknown): Promise<Report | undefined> => {
-        const model = await pickModel(argument, config, context.extensionUri);
+        const model = await pickModel(argument, config, context.extensionUri, deps.recent);
         if (!model) return undefined;
         const { report } = await panels.analyze(model, isInputRequest(inputs) ? inputs : undefined);
         return report;

@@ -21,6 +21,7 @@ import {
   repoRoot,
   saveDiagnostics,
   startCodeServer,
+  waitForExpression,
   waitForWorkbench,
 } from '../harness/codeServer.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME } from '../harness/workspace.mjs';
@@ -193,11 +194,29 @@ describe('compare checkpoints in the browser workbench', function () {
     // Menu entries exist once the workbench has read MoE Scope's contributions; its "MoE Layers"
     // view in the explorer shows that moment (a slow machine can open the menu before it).
     await page.locator('.pane-header', { hasText: 'MoE Layers' }).waitFor({ state: 'visible' });
-    await row(DEMO_MODEL_NAME).click();
-    await row(SEED7).click({ modifiers: ['ControlOrMeta'] });
-    await row(DEMO_MODEL_NAME).click({ button: 'right' });
-    // The right-clicked file (the demo) is A; the menu entry shows for a multi-selection of .onnx files.
-    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Compare Checkpoints' }).click();
+    const selected = page.locator('.explorer-folders-view .monaco-list-row.selected');
+    const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Compare Checkpoints' });
+    // The first click opens the file, which can take the focus back from the list while the second
+    // click lands: select again until both files are selected and the menu offers the command.
+    for (let attempt = 1; ; attempt++) {
+      await row(DEMO_MODEL_NAME).click();
+      await page.locator('.tabs-container .tab', { hasText: DEMO_MODEL_NAME }).first().waitFor();
+      await row(SEED7).click({ modifiers: ['ControlOrMeta'] });
+      if ((await selected.count()) === 2) {
+        // The right-clicked file (the demo) is A; the entry shows for a multi-selection of .onnx files.
+        await row(DEMO_MODEL_NAME).click({ button: 'right' });
+        try {
+          await entry.waitFor({ state: 'visible', timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 4) throw error;
+        }
+      } else if (attempt >= 4) {
+        assert.fail(`two files selected in the explorer, found ${await selected.count()}`);
+      }
+      await page.keyboard.press('Escape');
+    }
+    await entry.click();
 
     const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await picks.filter({ hasText: 'Fashion-MNIST test set' }).first().click();
@@ -319,10 +338,10 @@ describe('compare checkpoints in the browser workbench', function () {
       await input.waitFor({ state: 'visible' });
       // The dialog fills its path in steps (folder, then name): wait for the whole proposal.
       const proposed = join(folder, name);
-      await page.waitForFunction(
+      await waitForExpression(
+        page,
         `document.querySelector('.quick-input-widget .quick-input-box input')?.value === ${JSON.stringify(proposed)}`,
-        null,
-        { timeout: 10_000 },
+        10_000,
       );
       await page.keyboard.press('Enter');
       await waitForFile(proposed);

@@ -13,7 +13,7 @@ import { writeHtmlReport } from '../../src/cli/htmlReport';
 import { MoeScopeError } from '../../src/core/errors';
 import { reportFromJson } from '../../src/core/report/read';
 import { colorFor } from '../../webview/heatmap/colorScale';
-import { CHROMIUM_PATH, captureConsole, launchChromium } from '../harness/chromium.mjs';
+import { CHROMIUM_PATH, captureConsole, launchChromium, waitForExpression } from '../harness/chromium.mjs';
 import { LogTail } from '../harness/support.mjs';
 import { DEMO_MODEL, REPO_ROOT } from '../support/fixtures';
 
@@ -24,7 +24,7 @@ const DEMO_INPUTS = join(REPO_ROOT, 'media', 'demo', 'fashion-mnist-test.npz');
 
 /** Waits until the canvas matched by `selector` has a backing store. */
 function canvasLaidOut(page: Page, selector: string): Promise<unknown> {
-  return page.waitForFunction(`(document.querySelector(${JSON.stringify(selector)})?.width ?? 0) > 0`);
+  return waitForExpression(page, `(document.querySelector(${JSON.stringify(selector)})?.width ?? 0) > 0`);
 }
 
 /** The distinct opaque colours of a canvas, as "r,g,b" strings. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { CompareResult } from '../../src/core/compare/types';
-import { launchChromium } from '../harness/chromium.mjs';
+import { launchChromium, waitForExpression } from '../harness/chromium.mjs';
 import { MODELS_DIR, REPO_ROOT } from '../support/fixtures';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -128,9 +128,7 @@ describe('moe-scope compare --html page', function () {
   it('follows a high-contrast preference with VS Code’s high-contrast colours', async () => {
     await page.emulateMedia({ colorScheme: 'dark', contrast: 'more' });
     // The page hears of the preference through media-query change events: wait for it to switch.
-    await page.waitForFunction('document.body.classList.contains("vscode-high-contrast")', null, {
-      timeout: 10_000,
-    });
+    await waitForExpression(page, 'document.body.classList.contains("vscode-high-contrast")', 10_000);
     assert.equal(await page.evaluate('document.body.className'), 'vscode-high-contrast');
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: join(RESULTS_DIR, 'compare-report-high-contrast.png'), fullPage: true });

@@ -1,5 +1,5 @@
 // Types of chromium.mjs for the TypeScript test suites that import it.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import type { LogTail } from './support.mjs';
 
 export const CHROMIUM_PATH: string;
@@ -7,6 +7,7 @@ export const CHROMIUM_ARGS: string[];
 export function launchChromium(): Promise<Browser>;
 export function captureConsole(page: Page, tail: LogTail, echo?: boolean): void;
 export function waitForWorkbench(page: Page, timeoutMs?: number): Promise<void>;
+export function waitForExpression(page: Page | Frame, expression: string, timeoutMs?: number): Promise<void>;
 export function saveDiagnostics(
   page: Page | undefined,
   dir: string,

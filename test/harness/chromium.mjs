@@ -76,3 +76,17 @@ export async function saveDiagnostics(page, dir, name, tails = {}) {
   if (saved.length) console.error(`diagnostics saved: ${saved.join(', ')}`);
   return saved;
 }
+
+/**
+ * Waits until `expression` (page-side source text) is truthy, polling from Node. Playwright's own
+ * waitForFunction compiles a source-text predicate inside the page, which a page whose policy has no
+ * 'unsafe-eval' refuses; evaluating from outside is not subject to the page's policy.
+ */
+export async function waitForExpression(page, expression, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -28,6 +28,7 @@ export {
   CHROMIUM_PATH,
   launchChromium,
   saveDiagnostics,
+  waitForExpression,
   waitForWorkbench,
 } from './chromium.mjs';
 export { findRepoRoot, LogTail, repoRoot, scratchDir, withTimeout } from './support.mjs';

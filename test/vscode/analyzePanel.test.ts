@@ -73,6 +73,7 @@ describe('MoE Scope: Analyze Experts', () => {
 
     assert.equal(api.reports.get(demoUri().fsPath), shown, 'the store keeps the latest report');
     assert.equal(api.status.text, '$(circuit-board) MoE: cpu', 'the status bar names the provider that ran');
+    assert.equal(api.recent.paths[0], demoUri().fsPath, 'the checkpoint heads the recent list');
   });
 
   it('restores a panel after a reload from the stored report, without running the model', async () => {

@@ -171,8 +171,9 @@ export function renderReport(root: HTMLElement, report: Report, host: ReportHost
     const layer = report.layers.find((l) => l.id === state.layer);
     const where = layer?.source;
     source.replaceChildren();
-    if (!layer || !where) return;
-    const text = `${where.file.split(/[\\/]/).pop()}:${where.line}`;
+    if (!layer) return;
+    // Without the exporter's file:line, the host still finds the layer in the workspace's code by name.
+    const text = where ? `${where.file.split(/[\\/]/).pop()}:${where.line}` : 'source';
     if (host.onGoToSource) {
       const go = host.onGoToSource;
       source.append(
@@ -180,7 +181,7 @@ export function renderReport(root: HTMLElement, report: Report, host: ReportHost
           testId: 'go-to-source',
         }),
       );
-    } else source.append(el('span', { class: 'muted' }, text));
+    } else if (where) source.append(el('span', { class: 'muted' }, text));
   };
 
   const build = (): void => {

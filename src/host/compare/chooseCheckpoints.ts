@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { askForModel } from '../pickModel';
+import type { RecentModels } from '../recentModels';
 import { basename } from '../runEngine';
 
 export interface CheckpointPair {
@@ -39,6 +40,7 @@ export async function chooseCheckpoints(
   clicked: unknown,
   selected: unknown,
   extensionUri: vscode.Uri,
+  recent?: RecentModels,
 ): Promise<CheckpointPair | undefined> {
   const picked = selectedCheckpoints(selected);
   if (picked.length > 2) {
@@ -56,8 +58,12 @@ export async function chooseCheckpoints(
   const a =
     first && isOnnx(first)
       ? first
-      : await askForModel(extensionUri, 'MoE Scope: checkpoint A, the reference of the comparison');
+      : await askForModel(extensionUri, 'MoE Scope: checkpoint A, the reference of the comparison', recent);
   if (!a) return undefined;
-  const b = await askForModel(extensionUri, `MoE Scope: checkpoint B, to compare with ${basename(a)}`);
+  const b = await askForModel(
+    extensionUri,
+    `MoE Scope: checkpoint B, to compare with ${basename(a)}`,
+    recent,
+  );
   return b ? { a, b } : undefined;
 }

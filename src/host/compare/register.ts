@@ -101,7 +101,7 @@ export function registerCompare(deps: CommandDeps): ComparePanels {
     vscode.commands.registerCommand(
       'moeScope.compareCheckpoints',
       async (clicked?: unknown, selected?: unknown, inputs?: unknown): Promise<CompareResult | undefined> => {
-        const pair = await chooseCheckpoints(clicked, selected, context.extensionUri);
+        const pair = await chooseCheckpoints(clicked, selected, context.extensionUri, deps.recent);
         if (!pair) return undefined;
         if (!mayRun(pair, context.extensionUri)) {
           sayUntrusted();
