@@ -3,16 +3,14 @@
  * layer pair, how well their experts align and how much their routing agrees. Errors propagate
  * to the caller, which maps them to exit codes like `analyze` (2 usage, 3 no MoE layer, 1 other).
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { comparisonHtml } from '../core/compare/html';
 import { comparisonToJson } from '../core/compare/json';
 import type { CompareResult } from '../core/compare/types';
-import { MoeScopeError } from '../core/errors';
 import { compareModels } from '../engine/compare';
 import type { ProviderName } from '../engine/session';
 import { formatComparison } from './formatComparison';
+import { readPageAssets } from '../core/html/pageAssets';
 import { webviewBundleDir } from './htmlReport';
 import { progressBar } from './progressBar';
 
@@ -107,17 +105,6 @@ export async function writeComparisonHtml(
   outPath: string,
   bundleDir = webviewBundleDir(),
 ): Promise<void> {
-  const scriptPath = join(bundleDir, 'compare-report.js');
-  if (!existsSync(scriptPath)) {
-    throw new MoeScopeError(
-      'FILE_NOT_FOUND',
-      `The compare views' script is missing (${scriptPath}).`,
-      'Build MoE Scope first: npm run build.',
-    );
-  }
-  const [script, style] = await Promise.all([
-    readFile(scriptPath, 'utf8'),
-    readFile(join(bundleDir, 'compare-report.css'), 'utf8').catch(() => ''),
-  ]);
-  await writeFile(outPath, comparisonHtml(result, { script, style }));
+  const assets = await readPageAssets(bundleDir, 'compare-report', 'compare views');
+  await writeFile(outPath, comparisonHtml(result, assets));
 }

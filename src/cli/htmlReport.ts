@@ -3,10 +3,9 @@
  * style come from the webview bundle next to the CLI's own (dist/cli.js → dist/webview/report.js
  * and report.css), the same files the extension inlines for its "HTML report" export.
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MoeScopeError } from '../core/errors';
+import { readPageAssets } from '../core/html/pageAssets';
 import { standaloneHtml } from '../core/report/html';
 import type { Report } from '../core/report/types';
 
@@ -20,17 +19,6 @@ export async function writeHtmlReport(
   outPath: string,
   bundleDir = webviewBundleDir(),
 ): Promise<void> {
-  const scriptPath = join(bundleDir, 'report.js');
-  if (!existsSync(scriptPath)) {
-    throw new MoeScopeError(
-      'FILE_NOT_FOUND',
-      `The report views' script is missing (${scriptPath}).`,
-      'Build MoE Scope first: npm run build.',
-    );
-  }
-  const [script, style] = await Promise.all([
-    readFile(scriptPath, 'utf8'),
-    readFile(join(bundleDir, 'report.css'), 'utf8').catch(() => ''),
-  ]);
-  await writeFile(outPath, standaloneHtml(report, { script, style }));
+  const assets = await readPageAssets(bundleDir, 'report', 'report views');
+  await writeFile(outPath, standaloneHtml(report, assets));
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../core/onnx/types';
 import type { Report } from '../core/report/types';
-import type { AnalyzeParams, Outcome } from '../protocol/engine';
+import type { AnalyzeParams, Outcome, ParamsOf, ResultOf } from '../protocol/engine';
 import type { Config } from './config';
 import type { EngineService } from './engine';
 import type { InputChoice } from './inputChoice';
@@ -56,18 +56,22 @@ export function analyzeParams(deps: RunDeps, run: AnalyzeRun): AnalyzeParams {
   };
 }
 
-/** Runs the routing analysis (and optionally the specialization study) under a progress notification. */
-export async function analyzeCheckpoint(deps: RunDeps, run: AnalyzeRun): Promise<Outcome<Report>> {
-  const what = run.specializationInputs ? 'specialization study of' : 'analysing';
-  const outcome = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `MoE Scope: ${what} ${basename(run.model)} on ${run.inputs.label}`,
-      cancellable: true,
-    },
+/**
+ * Runs an engine request under a cancellable progress notification that counts samples. Cancelling
+ * the notification cancels the request in the engine.
+ */
+export function withEngineProgress<M extends 'moeScope/analyze' | 'moeScope/compare'>(
+  deps: RunDeps,
+  title: string,
+  method: M,
+  params: ParamsOf<M>,
+  onProgress?: (done: number, total: number) => void,
+): Thenable<Outcome<ResultOf<M>>> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) => {
       let reported = 0;
-      return deps.engine.client.request('moeScope/analyze', analyzeParams(deps, run), {
+      return deps.engine.client.request(method, params, {
         token,
         onProgress: (p) => {
           // Notifications take increments; report the share done since the last update.
@@ -77,10 +81,22 @@ export async function analyzeCheckpoint(deps: RunDeps, run: AnalyzeRun): Promise
             increment: share - reported,
           });
           reported = share;
-          run.onProgress?.(p.done, p.total);
+          onProgress?.(p.done, p.total);
         },
       });
     },
+  );
+}
+
+/** Runs the routing analysis (and optionally the specialization study) under a progress notification. */
+export async function analyzeCheckpoint(deps: RunDeps, run: AnalyzeRun): Promise<Outcome<Report>> {
+  const what = run.specializationInputs ? 'specialization study of' : 'analysing';
+  const outcome = await withEngineProgress(
+    deps,
+    `MoE Scope: ${what} ${basename(run.model)} on ${run.inputs.label}`,
+    'moeScope/analyze',
+    analyzeParams(deps, run),
+    run.onProgress,
   );
   if (outcome.ok) deps.status.ran(outcome.value.provider, outcome.value.providerNotes);
   else deps.engine.reportError(`Analysing ${basename(run.model)}`, outcome.error);

@@ -8,80 +8,23 @@ import '../../media/standalone.css';
 import { describeError, toErrorValue } from '../../src/core/errors';
 import { reportFromJson } from '../../src/core/report/read';
 import { el } from '../shared/dom';
+import { downloadExport, followSystemTheme, saveHash, stateFromHash } from '../shared/standalonePage';
 import { renderReport } from './reportView';
-import type { ExportRequest, ReportUiState } from './types';
+import type { ReportUiState } from './types';
 
-const TYPES = { png: 'image/png', csv: 'text/csv', json: 'application/json', html: 'text/html' } as const;
-
-function followTheme(): void {
-  const dark = window.matchMedia('(prefers-color-scheme: dark)');
-  const contrast = window.matchMedia('(prefers-contrast: more)');
-  const apply = (): void => {
-    const kind = contrast.matches
-      ? dark.matches
-        ? 'vscode-high-contrast'
-        : 'vscode-high-contrast-light'
-      : dark.matches
-        ? 'vscode-dark'
-        : 'vscode-light';
-    document.body.classList.remove(
-      'vscode-light',
-      'vscode-dark',
-      'vscode-high-contrast',
-      'vscode-high-contrast-light',
-    );
-    document.body.classList.add(kind);
-  };
-  apply();
-  dark.addEventListener('change', apply);
-  contrast.addEventListener('change', apply);
-}
-
-function download(request: ExportRequest, json: string): void {
-  const data = request.format === 'json' ? json : request.data;
-  if (data === undefined) return;
-  const part: BlobPart = typeof data === 'string' ? data : new Uint8Array(data);
-  const url = URL.createObjectURL(new Blob([part], { type: TYPES[request.format] }));
-  const link = el('a', { href: url, download: request.fileName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started from the URL by now; a later revoke frees the blob.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-function stateFromHash(): Record<string, unknown> {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const sample = params.get('sample');
-  return {
-    view: params.get('view') ?? undefined,
-    layer: params.get('layer') ?? undefined,
-    sample: sample === null ? undefined : Number(sample),
-    maps: params.get('maps') ?? undefined,
-  };
-}
-
-function saveHash(state: ReportUiState): void {
-  const params = new URLSearchParams({
-    view: state.view,
-    layer: state.layer,
-    sample: String(state.sample),
-    maps: state.maps,
-  });
-  history.replaceState(null, '', `#${params.toString()}`);
-}
+const HASH_KEYS = ['view', 'layer', 'sample', 'maps'] as const;
 
 function main(): void {
-  followTheme();
+  followSystemTheme();
   const app = document.getElementById('app')!;
   const json = document.getElementById('moe-scope-report')?.textContent ?? '';
   try {
     const report = reportFromJson(json);
     renderReport(app, report, {
-      state: stateFromHash(),
-      onState: saveHash,
+      state: stateFromHash(HASH_KEYS),
+      onState: (state: ReportUiState) => saveHash(state, HASH_KEYS),
       reportExports: ['json'],
-      onExport: (request) => download(request, json),
+      onExport: (request) => downloadExport(request, json),
     });
   } catch (error) {
     app.replaceChildren(el('p', { class: 'error', role: 'alert' }, describeError(toErrorValue(error))));

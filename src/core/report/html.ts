@@ -1,98 +1,25 @@
 /**
- * The standalone HTML report: one self-contained file that opens offline in any browser, with no
- * VS Code and no network. It carries the report views' script and style (the bundle
- * dist/webview/report.js and report.css) and the report itself as JSON in a non-executing
- * `<script type="application/json">`, under a strict Content-Security-Policy: nothing loads from
- * anywhere, and the one inline script and style run only by a nonce made for this page.
+ * The standalone HTML report: the report views' bundle (dist/webview/report.js and report.css)
+ * and the report as JSON in one page that opens offline in any browser (see core/html).
  */
+import { type PageAssets, standalonePage } from '../html/standalonePage';
 import { reportToJson } from './json';
 import type { Report } from './types';
 
-export interface StandaloneAssets {
-  /** The report views' bundled script (dist/webview/report.js). */
-  script: string;
-  /** Their stylesheet (dist/webview/report.css). */
-  style: string;
-  /** The CSP nonce; a fresh random one by default. */
-  nonce?: string;
-}
-
-/** 18 random bytes, base64: a nonce no page content can guess. */
-export function randomNonce(): string {
-  const bytes = new Uint8Array(18);
-  globalThis.crypto.getRandomValues(bytes);
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-/** Text as HTML character data (titles, attribute values). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * JSON that cannot end its script element: every "<" becomes \u003c (still the same JSON), so
- * neither "</script>" nor "<!--" can appear in it. U+2028/U+2029 are escaped too, for readers that
- * treat the text as JavaScript.
- */
-export function scriptSafeJson(json: string): string {
-  return json
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-/**
- * Code ready to inline: it cannot close its own element ("</script" and "</style" are written with
- * an escaped "/"), and its source-map comment is dropped (the map is not in the page, and the
- * policy would refuse to fetch it).
- */
-function inlineSafe(code: string, tag: 'script' | 'style'): string {
-  const pattern = new RegExp(`</(${tag})`, 'gi');
-  return code
-    .replace(/\n?(\/\/# sourceMappingURL=\S*|\/\*# sourceMappingURL=[^*]*\*\/)\s*$/, '\n')
-    .replace(pattern, tag === 'script' ? '<\\/$1' : '<\\2f $1');
-}
-
-export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    'img-src data: blob:',
-    `style-src 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
+export { contentSecurityPolicy, escapeHtml, randomNonce, scriptSafeJson } from '../html/standalonePage';
+export type StandaloneAssets = PageAssets;
 
 /** The whole page. */
 export function standaloneHtml(report: Report, assets: StandaloneAssets): string {
-  const nonce = assets.nonce ?? randomNonce();
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(nonce))
-    throw new RangeError('the CSP nonce must be 16+ base64 characters');
   const name = report.model.path.split(/[\\/]/).pop() || report.model.path;
-  const title = escapeHtml(`MoE Scope: ${name}`);
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8" />
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(nonce)}" />
-    <meta name="viewport" content="width=device-width, initial-scale=1.0" />
-    <meta name="generator" content="${escapeHtml(`${report.tool.name} ${report.tool.version}`)}" />
-    <title>${title}</title>
-    <style nonce="${nonce}">
-${inlineSafe(assets.style, 'style')}
-    </style>
-  </head>
-  <body>
-    <main id="app" aria-live="polite"><p>Loading the report…</p></main>
-    <noscript><p>This MoE Scope report needs JavaScript to draw its views.</p></noscript>
-    <script type="application/json" id="moe-scope-report">${scriptSafeJson(reportToJson(report, 0))}</script>
-    <script nonce="${nonce}">
-${inlineSafe(assets.script, 'script')}
-    </script>
-  </body>
-</html>
-`;
+  return standalonePage(
+    {
+      title: `MoE Scope: ${name}`,
+      generator: `${report.tool.name} ${report.tool.version}`,
+      dataId: 'moe-scope-report',
+      json: reportToJson(report, 0),
+      what: 'report',
+    },
+    assets,
+  );
 }

@@ -3,11 +3,10 @@
  * counting samples through both models, errors shown once through the engine service, and the
  * status bar naming the provider that ran.
  */
-import * as vscode from 'vscode';
 import type { CompareResult } from '../../core/compare/types';
 import type { CompareParams, Outcome } from '../../protocol/engine';
 import type { CompareInputs } from '../../protocol/compareWebview';
-import { basename, type RunDeps } from '../runEngine';
+import { basename, type RunDeps, withEngineProgress } from '../runEngine';
 import type { CheckpointPair } from './chooseCheckpoints';
 
 export interface CompareRun extends CheckpointPair {
@@ -31,28 +30,12 @@ export function compareParams(deps: RunDeps, run: CompareRun): CompareParams {
 
 export async function runComparison(deps: RunDeps, run: CompareRun): Promise<Outcome<CompareResult>> {
   const what = `${basename(run.a)} and ${basename(run.b)}`;
-  const outcome = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `MoE Scope: comparing ${what} on ${run.inputs.label}`,
-      cancellable: true,
-    },
-    (progress, token) => {
-      let reported = 0;
-      return deps.engine.client.request('moeScope/compare', compareParams(deps, run), {
-        token,
-        onProgress: (p) => {
-          // Notifications take increments; report the share done since the last update.
-          const share = p.total > 0 ? (100 * p.done) / p.total : 0;
-          progress.report({
-            message: p.message ?? `${p.done}/${p.total} samples`,
-            increment: share - reported,
-          });
-          reported = share;
-          run.onProgress?.(p.done, p.total);
-        },
-      });
-    },
+  const outcome = await withEngineProgress(
+    deps,
+    `MoE Scope: comparing ${what} on ${run.inputs.label}`,
+    'moeScope/compare',
+    compareParams(deps, run),
+    run.onProgress,
   );
   if (outcome.ok) deps.status.ran(outcome.value.a.provider, outcome.value.a.providerNotes);
   else deps.engine.reportError(`Comparing ${what}`, outcome.error);
