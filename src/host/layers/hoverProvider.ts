@@ -52,6 +52,19 @@ export class LayerHoverProvider implements vscode.HoverProvider {
     return markdown;
   }
 
+  /**
+   * Renders every hover of a document ahead of the pointer, so a hover right after a new report
+   * arrives does not draw its figures then (the figures are cached per report).
+   */
+  async warm(document: vscode.TextDocument): Promise<void> {
+    const links = await this.links.forDocument(document);
+    if (!links) return;
+    for (const hit of links.anchors) {
+      const entries = hoverEntries(hit.layers, (path) => this.reports.get(path), document.uri.fsPath);
+      if (entries.length > 0) hoverMarkdown(entries, hoverCommands);
+    }
+  }
+
   async provideHover(
     document: vscode.TextDocument,
     position: vscode.Position,

@@ -63,16 +63,20 @@ export function registerLayerFeatures(
     );
   };
 
+  const hover = new LayerHoverProvider(links, reports, staleness);
   context.subscriptions.push(
     staleness,
     links,
     tree,
     treeView,
     codeLens,
-    vscode.languages.registerHoverProvider(
-      LINKED_SELECTOR,
-      new LayerHoverProvider(links, reports, staleness),
-    ),
+    vscode.languages.registerHoverProvider(LINKED_SELECTOR, hover),
+    // New reports: draw the hovers of the visible documents in the background, before the pointer asks.
+    links.onDidChange(() => {
+      for (const editor of vscode.window.visibleTextEditors) {
+        setTimeout(() => void hover.warm(editor.document).catch(() => undefined), 0);
+      }
+    }),
     vscode.languages.registerCodeLensProvider(LINKED_SELECTOR, codeLens),
     vscode.workspace.onDidOpenTextDocument(warm),
     vscode.workspace.onDidChangeTextDocument((e) => warmSoon(e.document)),
