@@ -75,8 +75,12 @@ class AnalysisPanel implements PanelTarget {
     return this.latest;
   }
 
+  /** The last selection the host moved the webview to, for tests and diagnostics. */
+  lastReveal: ToPanel | undefined;
+
   post(message: ToPanel): void {
     if (message.type === 'reveal') {
+      this.lastReveal = message;
       if (this.ready) void this.panel.webview.postMessage(message);
       else this.pendingReveal = message;
       return;
@@ -194,11 +198,17 @@ export class AnalysisPanels implements vscode.WebviewPanelSerializer, PanelHost 
   }
 
   /** Open panels, for tests and diagnostics. */
-  get open(): { model: vscode.Uri; panel: vscode.WebviewPanel; lastMessage: ToPanel | undefined }[] {
+  get open(): {
+    model: vscode.Uri;
+    panel: vscode.WebviewPanel;
+    lastMessage: ToPanel | undefined;
+    lastReveal: ToPanel | undefined;
+  }[] {
     return [...this.panels.values()].map((p) => ({
       model: p.model,
       panel: p.panel,
       lastMessage: p.lastMessage,
+      lastReveal: p.lastReveal,
     }));
   }
 

@@ -95,6 +95,23 @@ describe('MoE Scope: Analyze Experts', () => {
     assert.equal(message?.type === 'report' && message.stale, false, 'the checkpoint has not changed');
   });
 
+  it('reveals a layer from "Open in MoE Scope" (hover, tree): opens the stored report and selects the layer', async () => {
+    const api = await moeScope();
+    const report = await analyzeExperts(demoUri());
+    assert.ok(report);
+    await closeAllEditors(api);
+    const layer = report.layers[1]!.id;
+    const shown = await vscode.commands.executeCommand('moeScope.revealLayer', {
+      modelPath: demoUri().fsPath,
+      layer,
+    });
+    assert.equal(shown, true);
+    const entry = panelFor(api, demoUri());
+    assert.ok(entry, 'the panel opened again');
+    assert.equal(entry.lastMessage?.type, 'report', 'with the stored report, without running the model');
+    assert.deepEqual(entry.lastReveal, { type: 'reveal', layer });
+  });
+
   it('shows a truncated model as an error naming the file, and keeps working', async () => {
     const api = await moeScope();
     const bytes = readFileSync(demoUri().fsPath);
