@@ -7,23 +7,24 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { reportFromJson } from '../../src/core/report/read';
 import type { Report } from '../../src/core/report/types';
 import { colorFor } from '../../webview/heatmap/colorScale';
-import {
-  captureConsole,
-  type CodeServer,
-  launchChromium,
-  LogTail,
-  repoRoot,
-  saveDiagnostics,
-  startCodeServer,
-  waitForWorkbench,
-} from '../harness/codeServer.mjs';
+import { BROWSER_RESULTS_DIR as RESULTS_DIR, repoRoot } from '../harness/codeServer.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME, demoModelPath } from '../harness/workspace.mjs';
+import { extent } from './colorRange';
+import {
+  box,
+  openWorkbench,
+  quickOpen,
+  runFromPalette,
+  sampleCells,
+  scriptSources,
+  tearDownWorkbench,
+  type Workbench,
+} from './workbench';
 
-const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
 const COMMAND_TITLE = 'MoE Scope: Analyze Experts';
 
 const DEMO_INPUTS = join(repoRoot, 'media', 'demo', 'fashion-mnist-test.npz');
@@ -57,149 +58,14 @@ function analyzeWithCli(path: string, out: string): Report {
   return reportFromJson(readFileSync(out, 'utf8'));
 }
 
-type Rgba = [number, number, number, number];
-
-/** [min, max] of the finite values: the range a heatmap measures. */
-function extent(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  return [lo, hi];
-}
-
-/** The pixel of a canvas at CSS point (x, y) of its box, read inside the webview. */
-function canvasPixel(canvas: Locator, x: number, y: number): Promise<Rgba> {
-  return canvas.evaluate(
-    (element, [px, py]) => {
-      const c = element as unknown as {
-        getContext(kind: '2d'): {
-          getImageData(x: number, y: number, w: number, h: number): { data: number[] };
-        };
-        ownerDocument: { defaultView: { devicePixelRatio: number } };
-      };
-      const dpr = c.ownerDocument.defaultView.devicePixelRatio || 1;
-      const data = c.getContext('2d').getImageData(Math.floor(px! * dpr), Math.floor(py! * dpr), 1, 1).data;
-      return [data[0], data[1], data[2], data[3]] as Rgba;
-    },
-    [x, y],
-  );
-}
-
-/** The tooltip's lines after moving the pointer to a page point, or null off the cells. */
-async function hoverCell(page: Page, tooltip: Locator, x: number, y: number): Promise<string[] | null> {
-  await page.mouse.move(x, y);
-  if (!(await tooltip.isVisible())) return null;
-  return (await tooltip.locator('div').allTextContents()).map((t) => t.trim());
-}
-
-interface CellCheck {
-  row: number;
-  col: number;
-  lines: string[];
-  pixel: Rgba;
-}
-
-/**
- * Hovers points across a heatmap and returns, for each cell found away from cell edges (the same
- * tooltip 3 px to either side), the tooltip lines and the pixel under the pointer.
- */
-async function sampleCells(
-  page: Page,
-  figure: Locator,
-  parse: (lines: string[]) => { row: number; col: number },
-): Promise<CellCheck[]> {
-  const canvas = figure.locator('canvas[role="application"]');
-  const tooltip = figure.locator('.heatmap-tooltip');
-  await figure.scrollIntoViewIfNeeded();
-  const area = await box(canvas);
-  const found: CellCheck[] = [];
-  for (const fy of [0.15, 0.35, 0.55, 0.75]) {
-    for (const fx of [0.3, 0.45, 0.6, 0.75, 0.9]) {
-      const x = Math.round(area.x + fx * area.width);
-      const y = Math.round(area.y + fy * area.height);
-      const lines = await hoverCell(page, tooltip, x, y);
-      if (!lines) continue;
-      const left = await hoverCell(page, tooltip, x - 3, y);
-      const right = await hoverCell(page, tooltip, x + 3, y);
-      const up = await hoverCell(page, tooltip, x, y - 3);
-      const down = await hoverCell(page, tooltip, x, y + 3);
-      if ([left, right, up, down].some((l) => l?.join() !== lines.join())) continue;
-      await page.mouse.move(x, y);
-      found.push({ ...parse(lines), lines, pixel: await canvasPixel(canvas, x - area.x, y - area.y) });
-    }
-  }
-  return found;
-}
-
-/** The `script-src` sources of a Content-Security-Policy value. */
-function scriptSources(policy: string): string[] {
-  const directive = policy
-    .split(';')
-    .map((d) => d.trim().split(/\s+/))
-    .find(([name]) => name === 'script-src');
-  assert.ok(directive, `the policy has a script-src directive: ${policy}`);
-  return directive.slice(1);
-}
-
-/** Opens a file by name through Quick Open and waits for its tab to be the active one. */
-async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(fileName);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: fileName })
-    .first()
-    .waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
-}
-
-/**
- * Runs a command from the palette (F1). The extension's commands join the palette a moment after the
- * workbench looks ready, and an open palette does not pick them up, so look again until it is there.
- */
-async function runFromPalette(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    try {
-      await row.first().waitFor({ state: 'visible', timeout: 3_000 });
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw new Error(`"${title}" never appeared in the command palette`, { cause: error });
-      }
-      await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden' });
-    }
-  }
-  await row.first().click();
-  await input.waitFor({ state: 'hidden' });
-}
-
-async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-  const found = await locator.boundingBox();
-  assert.ok(found, 'the element is laid out');
-  return found;
-}
+/** Points across a heatmap where the panel's cells are read: each away from cell edges both ways. */
+const CELL_POINTS = { xs: [0.3, 0.45, 0.6, 0.75, 0.9], ys: [0.15, 0.35, 0.55, 0.75], vertical: true };
 
 describe('MoE Scope in the browser workbench', function () {
   this.timeout(180_000);
 
-  const pageLog = new LogTail(300);
   let workspace: ReturnType<typeof createTestWorkspace> | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
   let expected: Report;
   let webview: FrameLocator;
@@ -218,33 +84,11 @@ describe('MoE Scope in the browser workbench', function () {
         'moeScope.specialization.inputs': 16,
       },
     });
-    server = await startCodeServer({ folder: workspace.folder, extensionDevelopmentPath: repoRoot });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    captureConsole(page, pageLog);
-    webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    try {
-      await page.goto(server.url);
-      await waitForWorkbench(page);
-    } catch (error) {
-      await saveDiagnostics(page, RESULTS_DIR, 'workbench-not-ready', { page: pageLog, server: server.log });
-      throw error;
-    }
+    workbench = await openWorkbench(workspace.folder, 'analyze');
+    ({ page, webview } = workbench);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = (this.currentTest.title || 'failure').replace(/[^\w-]+/g, '-').slice(0, 80);
-      await saveDiagnostics(page, RESULTS_DIR, name, { page: pageLog, server: server?.log });
-    }
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    workspace?.dispose();
-  });
+  tearDownWorkbench(() => ({ workbench, workspace }));
 
   it('runs Analyze Experts from the palette on the bundled inputs and opens the panel beside model.py', async () => {
     await quickOpen(page, 'model.py');
@@ -287,12 +131,11 @@ describe('MoE Scope in the browser workbench', function () {
     const loads = expected.layers.flatMap((l) => l.summary.expertLoad);
     const [lo, hi] = extent(loads);
     const experts = expected.layers[0]!.experts;
-    const cells = await sampleCells(page, webview.locator('[data-figure="expert-load"]'), (lines) => ({
-      row: expected.layers.findIndex((l) => `layer: ${l.id}` === lines[0]),
-      col: Number(/^expert: e(\d+)$/.exec(lines[1] ?? '')?.[1] ?? -1),
-    }));
+    const cells = await sampleCells(page, webview.locator('[data-figure="expert-load"]'), CELL_POINTS);
     assert.ok(cells.length >= 4, `found ${cells.length} cells away from edges`);
-    for (const { row, col, lines, pixel } of cells) {
+    for (const { lines, pixel } of cells) {
+      const row = expected.layers.findIndex((l) => `layer: ${l.id}` === lines[0]);
+      const col = Number(/^expert: e(\d+)$/.exec(lines[1] ?? '')?.[1] ?? -1);
       assert.ok(row >= 0 && col >= 0 && col < experts, `a cell of the heatmap: ${lines.join(' | ')}`);
       const value = loads[row * experts + col]!;
       assert.equal(lines[2], `value: ${value.toPrecision(4)}`, 'the tooltip shows the report’s value');
@@ -308,12 +151,11 @@ describe('MoE Scope in the browser workbench', function () {
     const figure = webview.locator(`[data-figure="${layer}-dispatch-s${sample.index}"]`);
     await figure.locator('canvas[role="application"]').waitFor({ state: 'visible' });
     const [lo, hi] = extent(dispatch.data);
-    const cells = await sampleCells(page, figure, (lines) => ({
-      row: Number(/^token: (\d+)/.exec(lines[0] ?? '')?.[1] ?? -1),
-      col: Number(/^slot: s(\d+)/.exec(lines[1] ?? '')?.[1] ?? -1),
-    }));
+    const cells = await sampleCells(page, figure, CELL_POINTS);
     assert.ok(cells.length >= 6, `found ${cells.length} cells away from edges`);
-    for (const { row, col, lines, pixel } of cells) {
+    for (const { lines, pixel } of cells) {
+      const row = Number(/^token: (\d+)/.exec(lines[0] ?? '')?.[1] ?? -1);
+      const col = Number(/^slot: s(\d+)/.exec(lines[1] ?? '')?.[1] ?? -1);
       assert.ok(row >= 0 && row < dispatch.rows && col >= 0 && col < dispatch.cols, lines.join(' | '));
       const value = dispatch.data[row * dispatch.cols + col]!;
       assert.equal(lines[2], `value: ${value.toPrecision(4)}`);
@@ -344,9 +186,12 @@ describe('MoE Scope in the browser workbench', function () {
     await webview.locator('body.vscode-light').waitFor({ state: 'attached' });
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS_DIR, 'analyze-panel.png') });
-    // The README shows this screenshot of the real panel.
-    mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
-    copyFileSync(join(RESULTS_DIR, 'analyze-panel-light.png'), README_SCREENSHOT);
+    // The README shows this screenshot of the real panel; MOE_SCOPE_UPDATE_SCREENSHOTS=1 refreshes it
+    // (a plain test run never changes tracked files).
+    if (process.env.MOE_SCOPE_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
+      copyFileSync(join(RESULTS_DIR, 'analyze-panel-light.png'), README_SCREENSHOT);
+    }
   });
 
   it('serves the panel under a nonce-based script policy without unsafe-inline or unsafe-eval', async () => {

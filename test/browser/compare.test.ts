@@ -7,32 +7,33 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { CompareResult } from '../../src/core/compare/types';
 import { colorFor } from '../../webview/heatmap/colorScale';
 import { loadGrids } from '../../webview/compare/matrices';
 import {
-  captureConsole,
-  type CodeServer,
-  launchChromium,
-  LogTail,
+  BROWSER_RESULTS_DIR as RESULTS_DIR,
   repoRoot,
-  saveDiagnostics,
-  startCodeServer,
+  tableCells,
   waitForExpression,
-  waitForWorkbench,
 } from '../harness/codeServer.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME } from '../harness/workspace.mjs';
+import { extent } from './colorRange';
+import {
+  box,
+  openWorkbench,
+  sampleCells,
+  scriptSources,
+  tearDownWorkbench,
+  type Workbench,
+} from './workbench';
 
-const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
 const SEED7 = 'softmoe_vit_seed7.onnx';
 const INPUTS = join(repoRoot, 'media', 'demo', 'fashion-mnist-test.npz');
 const MAX_INPUTS = 128;
 const DETAILED = 4;
-
-type Rgba = [number, number, number, number];
 
 /** What `moe-scope compare --json` finds for the two workspace checkpoints on the panel's inputs. */
 function compareWithCli(a: string, b: string, out: string): CompareResult {
@@ -62,36 +63,6 @@ function percent(value: number): string {
   return `${(100 * value).toFixed(1)}%`;
 }
 
-/** [min, max] of the finite values as float32: the range a heatmap measures. */
-function extent(values: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  return [lo, hi];
-}
-
-/** The pixel of a canvas at CSS point (x, y) of its box, read inside the webview. */
-function canvasPixel(canvas: Locator, x: number, y: number): Promise<Rgba> {
-  return canvas.evaluate(
-    (element, [px, py]) => {
-      const c = element as unknown as {
-        getContext(kind: '2d'): {
-          getImageData(x: number, y: number, w: number, h: number): { data: number[] };
-        };
-        ownerDocument: { defaultView: { devicePixelRatio: number } };
-      };
-      const dpr = c.ownerDocument.defaultView.devicePixelRatio || 1;
-      const data = c.getContext('2d').getImageData(Math.floor(px! * dpr), Math.floor(py! * dpr), 1, 1).data;
-      return [data[0], data[1], data[2], data[3]] as Rgba;
-    },
-    [x, y],
-  );
-}
-
 /** Whether a canvas has any drawn (non-transparent) pixel. */
 function drewSomething(canvas: Locator): Promise<boolean> {
   return canvas.evaluate((element) => {
@@ -108,35 +79,25 @@ function drewSomething(canvas: Locator): Promise<boolean> {
   });
 }
 
-async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-  const found = await locator.boundingBox();
-  assert.ok(found, 'the element is laid out');
-  return found;
-}
-
 /** Resolves once a file exists: the host writes exports after the save dialog closes. */
 async function waitForFile(path: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
+  let size = -1;
+  for (;;) {
+    // Written once the file exists with the same, non-zero size on two looks 100 ms apart.
+    const now = existsSync(path) ? statSync(path).size : -1;
+    if (now > 0 && now === size) return;
+    size = now;
     if (Date.now() > deadline) throw new Error(`${path} was not written`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** The tooltip's lines after hovering a page point, or null when the point is on no cell. */
-async function hoverCell(page: Page, tooltip: Locator, x: number, y: number): Promise<string[] | null> {
-  await page.mouse.move(x, y);
-  if (!(await tooltip.isVisible())) return null;
-  return (await tooltip.locator('div').allTextContents()).map((t) => t.trim());
 }
 
 describe('compare checkpoints in the browser workbench', function () {
   this.timeout(180_000);
 
-  const pageLog = new LogTail(300);
   let workspace: ReturnType<typeof createTestWorkspace> | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
   let expected: CompareResult;
   let webview: FrameLocator;
@@ -157,36 +118,11 @@ describe('compare checkpoints in the browser workbench', function () {
       join(workspace.folder, SEED7),
       join(workspace.folder, 'expected-comparison.json'),
     );
-    server = await startCodeServer({ folder: workspace.folder, extensionDevelopmentPath: repoRoot });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    captureConsole(page, pageLog);
-    try {
-      await page.goto(server.url);
-      await waitForWorkbench(page);
-    } catch (error) {
-      await saveDiagnostics(page, RESULTS_DIR, 'compare-workbench-not-ready', {
-        page: pageLog,
-        server: server.log,
-      });
-      throw error;
-    }
-    webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    workbench = await openWorkbench(workspace.folder, 'compare');
+    ({ page, webview } = workbench);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = `compare-${(this.currentTest.title || 'failure').replace(/[^\w-]+/g, '-').slice(0, 70)}`;
-      await saveDiagnostics(page, RESULTS_DIR, name, { page: pageLog, server: server?.log });
-    }
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    workspace?.dispose();
-  });
+  tearDownWorkbench(() => ({ workbench, workspace }));
 
   it('compares two checkpoints selected in the explorer, from its context menu, on the bundled inputs', async () => {
     const row = (name: string) =>
@@ -196,30 +132,29 @@ describe('compare checkpoints in the browser workbench', function () {
     await page.locator('.pane-header', { hasText: 'MoE Layers' }).waitFor({ state: 'visible' });
     const selected = page.locator('.explorer-folders-view .monaco-list-row.selected');
     const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Compare Checkpoints' });
+    const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const demoInputs = picks.filter({ hasText: 'Fashion-MNIST test set' }).first();
     // The first click opens the file, which can take the focus back from the list while the second
-    // click lands: select again until both files are selected and the menu offers the command.
+    // click lands, and a menu can close under a click while the workbench re-renders: select and
+    // open the menu again until the command runs and asks for inputs.
     for (let attempt = 1; ; attempt++) {
       await row(DEMO_MODEL_NAME).click();
       await page.locator('.tabs-container .tab', { hasText: DEMO_MODEL_NAME }).first().waitFor();
       await row(SEED7).click({ modifiers: ['ControlOrMeta'] });
-      if ((await selected.count()) === 2) {
+      try {
+        assert.equal(await selected.count(), 2, 'two files selected in the explorer');
         // The right-clicked file (the demo) is A; the entry shows for a multi-selection of .onnx files.
         await row(DEMO_MODEL_NAME).click({ button: 'right' });
-        try {
-          await entry.waitFor({ state: 'visible', timeout: 5_000 });
-          break;
-        } catch (error) {
-          if (attempt >= 4) throw error;
-        }
-      } else if (attempt >= 4) {
-        assert.fail(`two files selected in the explorer, found ${await selected.count()}`);
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        await entry.click();
+        await demoInputs.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 4) throw error;
       }
       await page.keyboard.press('Escape');
     }
-    await entry.click();
-
-    const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    await picks.filter({ hasText: 'Fashion-MNIST test set' }).first().click();
+    await demoInputs.click();
 
     await webview.locator('[data-figure="load-difference"] canvas[role="application"]').waitFor();
     assert.equal(await webview.locator('h1').textContent(), `${DEMO_MODEL_NAME} ↔ ${SEED7}`);
@@ -262,13 +197,7 @@ describe('compare checkpoints in the browser workbench', function () {
       (await alignment.textContent()) ?? '',
       new RegExp(`^Matched r ${first.alignment.meanCorrelation.toPrecision(4).replace('.', '\\.')} against `),
     );
-    const pairs = await webview
-      .locator('.alignment-table tbody tr')
-      .evaluateAll((rows) =>
-        rows.map((r) =>
-          [...(r as unknown as { cells: { textContent: string }[] }).cells].map((c) => c.textContent),
-        ),
-      );
+    const pairs = await tableCells(webview.locator('.alignment-table tbody tr'));
     assert.deepEqual(
       pairs.map((cells) => cells.slice(0, 2)),
       first.matching.map((b, a) => [`e${a}`, `e${b}`]),
@@ -281,35 +210,25 @@ describe('compare checkpoints in the browser workbench', function () {
     const pairs = expected.comparison.layers;
     const grids = loadGrids(pairs, expected.a.layers, expected.b.layers);
     const [lo, hi] = extent(grids.difference.values);
-    const figure = webview.locator('[data-figure="load-difference"]');
-    const canvas = figure.locator('canvas[role="application"]');
-    const tooltip = figure.locator('.heatmap-tooltip');
-    await figure.scrollIntoViewIfNeeded(); // The pointer can only hover what is on screen.
-    const area = await box(canvas);
     const checked = new Set<string>();
     // Points across the plot (right of the row labels, above the column labels); each is used only
     // when the cell under it is the same 3 px to either side, so no point sits on a cell edge.
-    for (const fy of [0.2, 0.55]) {
-      for (const fx of [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
-        const x = Math.round(area.x + fx * area.width);
-        const y = Math.round(area.y + fy * area.height);
-        const lines = await hoverCell(page, tooltip, x, y);
-        if (!lines) continue;
-        const left = await hoverCell(page, tooltip, x - 3, y);
-        const right = await hoverCell(page, tooltip, x + 3, y);
-        if (left?.join() !== lines.join() || right?.join() !== lines.join()) continue;
-        const layer = /^layer pair: (.+)$/.exec(lines[0]!)?.[1];
-        const expert = /^expert of A: e(\d+)$/.exec(lines[1]!)?.[1];
-        const row = pairs.findIndex((p) => p.a === layer);
-        assert.ok(row >= 0 && expert !== undefined, `a cell of the heatmap: ${lines.join(' | ')}`);
-        const col = Number(expert);
-        const value = grids.difference.values[row * grids.difference.cols + col]!;
-        // The load delta of the comparison itself (B's matched expert minus A's).
-        assert.ok(Math.abs(value - pairs[row]!.load.delta[col]!) < 1e-7, `${layer} e${col}: ${value}`);
-        const pixel = await canvasPixel(canvas, x - area.x, y - area.y);
-        assert.deepEqual(pixel, [...colorFor(value, lo, hi, 'diverging')], `${layer} e${col} = ${value}`);
-        checked.add(`${row},${col}`);
-      }
+    const cells = await sampleCells(page, webview.locator('[data-figure="load-difference"]'), {
+      xs: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+      ys: [0.2, 0.55],
+      vertical: false,
+    });
+    for (const { lines, pixel } of cells) {
+      const layer = /^layer pair: (.+)$/.exec(lines[0]!)?.[1];
+      const expert = /^expert of A: e(\d+)$/.exec(lines[1]!)?.[1];
+      const row = pairs.findIndex((p) => p.a === layer);
+      assert.ok(row >= 0 && expert !== undefined, `a cell of the heatmap: ${lines.join(' | ')}`);
+      const col = Number(expert);
+      const value = grids.difference.values[row * grids.difference.cols + col]!;
+      // The load delta of the comparison itself (B's matched expert minus A's).
+      assert.ok(Math.abs(value - pairs[row]!.load.delta[col]!) < 1e-7, `${layer} e${col}: ${value}`);
+      assert.deepEqual(pixel, [...colorFor(value, lo, hi, 'diverging')], `${layer} e${col} = ${value}`);
+      checked.add(`${row},${col}`);
     }
     assert.ok(checked.size >= 4, `checked ${checked.size} cells`);
   });
@@ -384,7 +303,7 @@ describe('compare checkpoints in the browser workbench', function () {
       .getAttribute('content');
     assert.ok(policy);
     assert.match(policy, /default-src 'none'/);
-    const script = /script-src ([^;]+)/.exec(policy)?.[1]?.trim().split(/\s+/) ?? [];
+    const script = scriptSources(policy);
     assert.equal(script.length, 1, `one script source: ${script.join(' ')}`);
     assert.match(script[0]!, /^'nonce-[A-Za-z0-9+/_=-]{16,}'$/);
   });

@@ -5,11 +5,8 @@
  * screen is compared with the colour table, not with the renderer's own opinion of it.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   autoRange,
@@ -22,64 +19,22 @@ import {
   packRgba,
 } from '../../webview/heatmap/colorScale';
 import { COLORMAP_NAMES } from '../../webview/heatmap/colormaps';
-import { captureConsole, launchChromium, saveDiagnostics } from '../harness/chromium.mjs';
-import { LogTail, repoRoot, scratchDir } from '../harness/support.mjs';
+import {
+  BROWSER_RESULTS_DIR as RESULTS_DIR,
+  launchChromium,
+  saveDiagnosticsIfFailed,
+} from '../harness/chromium.mjs';
+import { openTestPage, pageApi, PAGES_DIR, type PageSite, startPageSite } from '../harness/pageServer.mjs';
+import { LogTail } from '../harness/support.mjs';
+import { float32Extent as extent } from './colorRange';
 import type { HeatmapPageApi, PageHeatmapSpec } from './pages/heatmapPageApi';
 
-const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
-const PAGES_DIR = join(repoRoot, 'test', 'browser', 'pages');
-// The webview's policy, minus the nonce: scripts and styles only from the page's own origin.
-const POLICY = "default-src 'none'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'";
-// esbuild's JS API finds its native binary relative to its own files, so it must not be bundled into
-// this suite (the test build bundles everything but mocha and playwright-core): load it at run time.
-const esbuild = createRequire(join(repoRoot, 'package.json'))('esbuild') as typeof import('esbuild');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-/** Serves `dir` on 127.0.0.1 at a free port. */
-async function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const name = new URL(request.url ?? '/', 'http://127.0.0.1').pathname.slice(1) || 'heatmap.html';
-    if (name === 'favicon.ico') return void response.writeHead(204).end();
-    try {
-      const body = readFileSync(join(dir, name.replace(/[^\w.-]/g, '')));
-      response.writeHead(200, {
-        'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream',
-        'Content-Security-Policy': POLICY,
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/heatmap.html` };
-}
-
 /** Calls `window.heatmapPage[method](...args)` in the page. */
-function call<K extends keyof HeatmapPageApi>(
-  page: Page,
-  method: K,
-  ...args: Parameters<HeatmapPageApi[K]>
-): Promise<Awaited<ReturnType<HeatmapPageApi[K]>>> {
-  return page.evaluate(
-    ([name, list]) => {
-      const api = (globalThis as unknown as { heatmapPage: Record<string, (...a: unknown[]) => unknown> })
-        .heatmapPage;
-      return api[name]!(...list);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<HeatmapPageApi[K]>>>;
-}
+const call = pageApi<HeatmapPageApi>('heatmapPage');
 
 /** A rows × cols matrix, row-major: v(r, c) = f(r, c). */
 function matrix(rows: number, cols: number, f: (r: number, c: number) => number): number[] {
   return Array.from({ length: rows * cols }, (_, i) => f(Math.floor(i / cols), i % cols));
-}
-
-/** What the renderer measures as the colour range: the finite (log: positive) float32 values' extent. */
-function extent(values: number[], log = false): [number, number] {
-  const usable = Float32Array.from(values).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  return [Math.min(...usable), Math.max(...usable)];
 }
 
 const labels = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -88,49 +43,36 @@ describe('MoE Scope heatmap renderer in Chromium', function () {
   this.timeout(60_000);
 
   const pageLog = new LogTail(200);
-  let site: ReturnType<typeof scratchDir> | undefined;
-  let server: Server | undefined;
-  let url = '';
+  let site: PageSite | undefined;
   let browser: Browser | undefined;
   let page: Page;
 
   async function openPage(deviceScaleFactor: number): Promise<Page> {
-    assert.ok(browser);
-    const opened = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor });
-    captureConsole(opened, pageLog);
-    await opened.goto(url);
-    await opened.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-    return opened;
+    assert.ok(browser && site);
+    return openTestPage(browser, site.url, pageLog, {
+      viewport: { width: 1280, height: 720 },
+      deviceScaleFactor,
+    });
   }
 
   before(async function () {
-    site = scratchDir('moe-scope-heatmap-');
-    await esbuild.build({
-      entryPoints: [join(PAGES_DIR, 'heatmapPage.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'chrome120',
-      outfile: join(site.path, 'heatmapPage.js'),
-      logLevel: 'warning',
+    site = await startPageSite({
+      prefix: 'moe-scope-heatmap-',
+      index: 'heatmap.html',
+      bundles: { heatmapPage: join(PAGES_DIR, 'heatmapPage.ts') },
+      files: ['heatmap.html', 'heatmap.css'].map((file) => join(PAGES_DIR, file)),
     });
-    for (const file of ['heatmap.html', 'heatmap.css'])
-      copyFileSync(join(PAGES_DIR, file), join(site.path, file));
-    ({ server, url } = await serve(site.path));
     browser = await launchChromium();
     page = await openPage(1);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = `heatmap-${(this.currentTest.title || 'failure').replace(/[^\w-]+/g, '-').slice(0, 60)}`;
-      await saveDiagnostics(page, RESULTS_DIR, name, { page: pageLog });
-    }
+    await saveDiagnosticsIfFailed(this.currentTest, page, 'heatmap', { page: pageLog });
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await new Promise((resolve) => server?.close(resolve));
-    site?.dispose();
+    await site?.close();
   });
 
   it('fills every pixel with the colour lutIndex picks, NaN, infinities and out-of-range values included', () => {

@@ -10,22 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { reportFromJson } from '../../src/core/report/read';
 import type { Report } from '../../src/core/report/types';
-import {
-  captureConsole,
-  type CodeServer,
-  launchChromium,
-  LogTail,
-  repoRoot,
-  saveDiagnostics,
-  startCodeServer,
-  waitForWorkbench,
-} from '../harness/codeServer.mjs';
+import { BROWSER_RESULTS_DIR as RESULTS_DIR, repoRoot } from '../harness/codeServer.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME, demoModelPath } from '../harness/workspace.mjs';
+import { openWorkbench, quickOpen, runFromPalette, tearDownWorkbench, type Workbench } from './workbench';
 
-const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
 const INPUTS = 64;
 
 /** What `moe-scope analyze` reports for the demo on the first INPUTS bundled images. */
@@ -51,41 +42,6 @@ function analyzeWithCli(): Report {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(fileName);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: fileName })
-    .first()
-    .waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
-}
-
-/** Runs a palette command; the extension's commands appear a moment after the workbench, so look again. */
-async function runFromPalette(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    try {
-      await row.first().waitFor({ state: 'visible', timeout: 3_000 });
-      break;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`"${title}" never appeared in the palette`, { cause: error });
-      await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden' });
-    }
-  }
-  await row.first().click();
 }
 
 /** Moves the cursor to the line of the demo code holding `text` (Ctrl+G), which scrolls it into view. */
@@ -126,10 +82,8 @@ async function textPosition(
 describe('hover in the browser workbench', function () {
   this.timeout(240_000);
 
-  const pageLog = new LogTail(300);
   let workspace: ReturnType<typeof createTestWorkspace> | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
   let expected: Report;
 
@@ -145,26 +99,11 @@ describe('hover in the browser workbench', function () {
       },
     });
     copyFileSync(join(repoRoot, 'media', 'demo', 'softmoe_vit.py'), join(workspace.folder, 'softmoe_vit.py'));
-    server = await startCodeServer({ folder: workspace.folder, extensionDevelopmentPath: repoRoot });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    captureConsole(page, pageLog);
-    await page.goto(server.url);
-    await waitForWorkbench(page);
+    workbench = await openWorkbench(workspace.folder, 'hover');
+    ({ page } = workbench);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await saveDiagnostics(page, RESULTS_DIR, 'hover-failure', { page: pageLog, server: server?.log });
-    }
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    workspace?.dispose();
-  });
+  tearDownWorkbench(() => ({ workbench, workspace }));
 
   it('shows the layers of `self.mlp` with their numbers, heatmap, specialization curve and links', async () => {
     await quickOpen(page, 'softmoe_vit.py');

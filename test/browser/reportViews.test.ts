@@ -8,11 +8,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { reportFromJson } from '../../src/core/report/read';
@@ -23,56 +20,30 @@ import { smallestKCounts } from '../../webview/report/curves';
 import { expertColor } from '../../webview/report/expertColors';
 import { inferPatchGrid, patchIndex } from '../../webview/report/patchGrid';
 import { argmaxRows, expertMass, repeatRate } from '../../webview/report/routing';
-import { captureConsole, launchChromium, saveDiagnostics, waitForExpression } from '../harness/chromium.mjs';
+import {
+  BROWSER_RESULTS_DIR as RESULTS_DIR,
+  captureConsole,
+  launchChromium,
+  saveDiagnosticsIfFailed,
+  waitForExpression,
+} from '../harness/chromium.mjs';
+import { openTestPage, pageApi, PAGES_DIR, type PageSite, startPageSite } from '../harness/pageServer.mjs';
 import { LogTail, repoRoot, scratchDir } from '../harness/support.mjs';
 import type { ModelSummary } from '../../src/core/onnx/types';
 import { isFromPanel, type FromPanel, type PanelState } from '../../src/protocol/webview';
+import { float32Extent as extent } from './colorRange';
 import type { PanelHostApi, ReportPageApi, Rgba } from './pages/reportPageApi';
 
-const RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
-const PAGES_DIR = join(repoRoot, 'test', 'browser', 'pages');
 const MODELS = join(repoRoot, 'test', 'fixtures', 'models');
 const CLI = join(repoRoot, 'dist', 'cli.js');
-// The webview's policy, minus the nonce: scripts and styles only from the page's own origin.
-const POLICY = "default-src 'none'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'";
-// esbuild finds its native binary relative to its own files: load it at run time, never bundled.
-const esbuild = createRequire(join(repoRoot, 'package.json'))('esbuild') as typeof import('esbuild');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** The maps of an 8-expert layer's experts, in order: e0 … e7. */
+const EIGHT_EXPERTS = Array.from({ length: 8 }, (_, e) => `e${e}`);
 
-async function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const name = new URL(request.url ?? '/', 'http://127.0.0.1').pathname.slice(1) || 'report.html';
-    if (name === 'favicon.ico') return void response.writeHead(204).end();
-    try {
-      const body = readFileSync(join(dir, name.replace(/[^\w.-]/g, '')));
-      response.writeHead(200, {
-        'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream',
-        'Content-Security-Policy': POLICY,
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/report.html` };
-}
-
-function call<K extends keyof ReportPageApi>(
-  page: Page,
-  method: K,
-  ...args: Parameters<ReportPageApi[K]>
-): Promise<Awaited<ReturnType<ReportPageApi[K]>>> {
-  return page.evaluate(
-    ([name, list]) => {
-      const api = (globalThis as unknown as { reportPage: Record<string, (...a: unknown[]) => unknown> })
-        .reportPage;
-      return api[name]!(...list);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<ReportPageApi[K]>>>;
-}
+/** Calls `window.reportPage[method](...args)` in the report views' test page. */
+const call = pageApi<ReportPageApi>('reportPage');
+/** Calls `window.panelHost[method](...args)` in the analysis panel's test page. */
+const host = pageApi<PanelHostApi>('panelHost');
 
 /** Runs `moe-scope analyze` and returns the JSON report it wrote. */
 function analyze(dir: string, name: string, model: string, args: string[]): string {
@@ -81,19 +52,6 @@ function analyze(dir: string, name: string, model: string, args: string[]): stri
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return readFileSync(out, 'utf8');
-}
-
-/** [min, max] of the values as float32, NaN skipped: the range the heatmap measures. */
-function extent(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = Math.fround(values[i]!);
-    if (Number.isNaN(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  return [lo, hi];
 }
 
 /** round((1 − α)·pixel + α·colour) per channel: the overlay's blend, stated independently. */
@@ -136,11 +94,10 @@ describe('report views in Chromium', function () {
   this.timeout(90_000);
 
   const pageLog = new LogTail(300);
-  let site: ReturnType<typeof scratchDir> | undefined;
-  let server: Server | undefined;
+  let work: ReturnType<typeof scratchDir> | undefined;
+  let site: PageSite | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  let url = '';
   const json: Record<'demo' | 'text' | 'smear' | 'expertChoice' | 'fused', string> = {
     demo: '',
     text: '',
@@ -154,17 +111,17 @@ describe('report views in Chromium', function () {
 
   before(async function () {
     this.timeout(300_000);
-    site = scratchDir('moe-scope-report-views-');
+    work = scratchDir('moe-scope-report-views-');
     const demoModel = join(repoRoot, 'media', 'demo', 'softmoe_vit.onnx');
     const demoInputs = join(repoRoot, 'media', 'demo', 'fashion-mnist-test.npz');
-    json.demo = analyze(site.path, 'demo', demoModel, [
+    json.demo = analyze(work.path, 'demo', demoModel, [
       ...['--inputs', demoInputs, '--limit', '64', '--samples', '4', '--specialization'],
     ]);
     // Four windows of the licence texts the text model was tested on, one per line.
     const snippets = JSON.parse(readFileSync(join(MODELS, 'text_topk.ref', 'snippets.json'), 'utf8')) as {
       references: { text: string }[];
     };
-    const textFile = join(site.path, 'licences.txt');
+    const textFile = join(work.path, 'licences.txt');
     writeFileSync(
       textFile,
       snippets.references
@@ -172,61 +129,44 @@ describe('report views in Chromium', function () {
         .map((r) => r.text.replace(/\s+/g, ' '))
         .join('\n'),
     );
-    json.text = analyze(site.path, 'text', join(MODELS, 'text_topk.onnx'), [
+    json.text = analyze(work.path, 'text', join(MODELS, 'text_topk.onnx'), [
       ...['--inputs', textFile, '--tokenizer', join(MODELS, 'text_topk.tokenizer.json'), '--samples', '4'],
     ]);
     const small = ['--inputs', demoInputs, '--limit', '32', '--samples', '2'];
-    json.smear = analyze(site.path, 'smear', join(MODELS, 'smear_vit.onnx'), small);
-    json.expertChoice = analyze(site.path, 'ec', join(MODELS, 'expert_choice_vit.onnx'), small);
-    json.fused = analyze(site.path, 'fused', join(MODELS, 'fused_moe.onnx'), small);
+    json.smear = analyze(work.path, 'smear', join(MODELS, 'smear_vit.onnx'), small);
+    json.expertChoice = analyze(work.path, 'ec', join(MODELS, 'expert_choice_vit.onnx'), small);
+    json.fused = analyze(work.path, 'fused', join(MODELS, 'fused_moe.onnx'), small);
     demo = reportFromJson(json.demo);
     text = reportFromJson(json.text);
 
-    await esbuild.build({
-      entryPoints: [join(PAGES_DIR, 'reportPage.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'chrome120',
-      outfile: join(site.path, 'reportPage.js'),
-      logLevel: 'warning',
-    });
-    await esbuild.build({
-      entryPoints: {
-        reportPanelHost: join(PAGES_DIR, 'reportPanelHost.ts'),
-        panel: join(repoRoot, 'webview', 'panel', 'main.ts'),
-      },
-      bundle: true,
-      format: 'iife',
-      target: 'chrome120',
-      outdir: site.path,
-      logLevel: 'warning',
-    });
     summary = JSON.parse(
       execFileSync(process.execPath, [CLI, 'inspect', demoModel, '--json'], { encoding: 'utf8' }),
     ) as ModelSummary;
-    for (const html of ['report.html', 'reportPanel.html'])
-      copyFileSync(join(PAGES_DIR, html), join(site.path, html));
-    for (const css of ['standalone.css', 'panel.css'])
-      copyFileSync(join(repoRoot, 'media', css), join(site.path, css));
-    ({ server, url } = await serve(site.path));
+    site = await startPageSite({
+      prefix: 'moe-scope-report-pages-',
+      index: 'report.html',
+      bundles: {
+        reportPage: join(PAGES_DIR, 'reportPage.ts'),
+        reportPanelHost: join(PAGES_DIR, 'reportPanelHost.ts'),
+        panel: join(repoRoot, 'webview', 'panel', 'main.ts'),
+      },
+      files: [
+        ...['report.html', 'reportPanel.html'].map((html) => join(PAGES_DIR, html)),
+        ...['standalone.css', 'panel.css'].map((css) => join(repoRoot, 'media', css)),
+      ],
+    });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    captureConsole(page, pageLog);
-    await page.goto(url);
-    await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+    page = await openTestPage(browser, site.url, pageLog, { viewport: { width: 1280, height: 900 } });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = `report-${(this.currentTest.title || 'failure').replace(/[^\w-]+/g, '-').slice(0, 60)}`;
-      await saveDiagnostics(page, RESULTS_DIR, name, { page: pageLog });
-    }
+    await saveDiagnosticsIfFailed(this.currentTest, page, 'report', { page: pageLog });
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await new Promise((resolve) => server?.close(resolve));
-    site?.dispose();
+    await site?.close();
+    work?.dispose();
   });
 
   async function showView(view: string): Promise<void> {
@@ -397,16 +337,7 @@ describe('report views in Chromium', function () {
       sample: 0,
       maps: 'experts',
     });
-    assert.deepEqual((await call(page, 'mapNames')).slice(2), [
-      'e0',
-      'e1',
-      'e2',
-      'e3',
-      'e4',
-      'e5',
-      'e6',
-      'e7',
-    ]);
+    assert.deepEqual((await call(page, 'mapNames')).slice(2), EIGHT_EXPERTS);
     const perExpert = Float32Array.from({ length: 16 * 8 }, (_, i) => {
       const [t, e] = [Math.floor(i / 8), i % 8];
       return dispatch!.data[t * 16 + 2 * e]! + dispatch!.data[t * 16 + 2 * e + 1]!;
@@ -722,16 +653,7 @@ describe('report views in Chromium', function () {
     assert.deepEqual(await call(page, 'figures'), ['smear.blocks.3.mlp-probs-s0']);
     await showView('inputs');
     await call(page, 'reveal', 'ec.blocks.3.mlp', 1);
-    assert.deepEqual((await call(page, 'mapNames')).slice(2), [
-      'e0',
-      'e1',
-      'e2',
-      'e3',
-      'e4',
-      'e5',
-      'e6',
-      'e7',
-    ]);
+    assert.deepEqual((await call(page, 'mapNames')).slice(2), EIGHT_EXPERTS);
 
     // No per-sample detail at all (--samples 0): the routing view says why, nothing breaks.
     const bare = JSON.parse(json.demo) as Record<string, unknown>;
@@ -785,26 +707,11 @@ describe('report views in Chromium', function () {
     const panel = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     captureConsole(panel, pageLog);
     const query = state ? `?state=${encodeURIComponent(JSON.stringify(state))}` : '';
-    await panel.goto(url.replace('report.html', `reportPanel.html${query}`));
+    await panel.goto(site!.url.replace('report.html', `reportPanel.html${query}`));
     await panel.waitForFunction(
       () => (globalThis as unknown as { panelHost: PanelHostApi }).panelHost.posted().length > 0,
     );
     return panel;
-  }
-
-  function host<K extends keyof PanelHostApi>(
-    panel: Page,
-    method: K,
-    ...args: Parameters<PanelHostApi[K]>
-  ): Promise<Awaited<ReturnType<PanelHostApi[K]>>> {
-    return panel.evaluate(
-      ([name, list]) => {
-        const api = (globalThis as unknown as { panelHost: Record<string, (...a: unknown[]) => unknown> })
-          .panelHost;
-        return api[name]!(...list);
-      },
-      [method, args] as [string, unknown[]],
-    ) as Promise<Awaited<ReturnType<PanelHostApi[K]>>>;
   }
 
   /** What the panel posted, each checked by the host's guard. */

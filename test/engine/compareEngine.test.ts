@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CancellationLike, EngineClient } from '../../src/host/engineClient';
+import type { EngineClient } from '../../src/host/engineClient';
+import { cancellation, startEngine } from '../support/engine';
 import { MODELS_DIR, REPO_ROOT } from '../support/fixtures';
 
 const DEMO_INPUTS = join(REPO_ROOT, 'media', 'demo', 'fashion-mnist-test.npz');
 const PERMUTED = join(REPO_ROOT, 'test', 'fixtures', 'compare', 'softmoe_vit_permuted.onnx');
 
-function cancellation(): CancellationLike & { cancel(): void } {
-  const listeners: (() => void)[] = [];
-  let cancelled = false;
-  return {
-    get isCancellationRequested() {
-      return cancelled;
-    },
-    onCancellationRequested(listener: () => void) {
-      listeners.push(listener);
-      return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
-    },
-    cancel() {
-      cancelled = true;
-      for (const listener of [...listeners]) listener();
-    },
-  };
-}
-
 describe('moeScope/compare in the engine process', function () {
   this.timeout(120_000);
   let client: EngineClient;
   beforeEach(() => {
-    client = new EngineClient({ enginePath: join(REPO_ROOT, 'dist', 'engine.js'), log: () => undefined });
+    client = startEngine();
   });
   afterEach(() => client.dispose());
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { CompareResult } from '../../src/core/compare/types';
-import { launchChromium, waitForExpression } from '../harness/chromium.mjs';
+import { launchChromium, tableCells, waitForExpression } from '../harness/chromium.mjs';
 import { MODELS_DIR, REPO_ROOT } from '../support/fixtures';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -104,13 +104,7 @@ describe('moe-scope compare --html page', function () {
     const pair = c.layers[0]!;
     assert.deepEqual(pair.experts, { a: 8, b: 16 });
     assert.equal(pair.alignment.unmatchedB.length, 8);
-    const rows = await page
-      .locator('.alignment-table tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) =>
-          [...(tr as unknown as { cells: { textContent: string }[] }).cells].map((td) => td.textContent),
-        ),
-      );
+    const rows = await tableCells(page.locator('.alignment-table tbody tr'));
     assert.deepEqual(
       rows.map((cells) => cells.slice(0, 2)),
       [

@@ -2,26 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient, CancellationLike } from '../../src/host/engineClient';
+import type { EngineClient } from '../../src/host/engineClient';
+import { cancellation, startEngine } from '../support/engine';
 import { DEMO_MODEL, loadFixtures, REPO_ROOT } from '../support/fixtures';
-
-function cancellation(): CancellationLike & { cancel(): void } {
-  const listeners: (() => void)[] = [];
-  let cancelled = false;
-  return {
-    get isCancellationRequested() {
-      return cancelled;
-    },
-    onCancellationRequested(listener: () => void) {
-      listeners.push(listener);
-      return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
-    },
-    cancel() {
-      cancelled = true;
-      for (const listener of [...listeners]) listener();
-    },
-  };
-}
 
 describe('engine process', () => {
   let client: EngineClient;
@@ -30,10 +13,7 @@ describe('engine process', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'moe-scope-engine-'));
 
   beforeEach(() => {
-    client = new EngineClient({
-      enginePath: join(REPO_ROOT, 'dist', 'engine.js'),
-      log: (line) => logs.push(line),
-    });
+    client = startEngine((line) => logs.push(line));
   });
   afterEach(() => client.dispose());
 

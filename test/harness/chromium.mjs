@@ -3,8 +3,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { repoRoot } from './support.mjs';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Where the browser suites write their screenshots and a failed test's diagnostics. */
+export const BROWSER_RESULTS_DIR = join(repoRoot, 'test-results', 'browser');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -75,6 +79,25 @@ export async function saveDiagnostics(page, dir, name, tails = {}) {
   }
   if (saved.length) console.error(`diagnostics saved: ${saved.join(', ')}`);
   return saved;
+}
+
+/**
+ * For an afterEach hook: when `test` (mocha's `this.currentTest`) failed, saves diagnostics under
+ * BROWSER_RESULTS_DIR named `prefix-<test title>`. Every browser suite names its failures this one
+ * way, so the files of a failed test are found by its title.
+ */
+export async function saveDiagnosticsIfFailed(test, page, prefix, tails = {}) {
+  if (test?.state !== 'failed') return [];
+  const title = (test.title || 'failure').replace(/[^\w-]+/g, '-').slice(0, 60);
+  return saveDiagnostics(page, BROWSER_RESULTS_DIR, `${prefix}-${title}`, tails);
+}
+
+/**
+ * The text of every cell of the table rows `rows` finds (e.g. `.my-table tbody tr`), read in the
+ * page in one call: how the suites compare a rendered table with the numbers behind it.
+ */
+export function tableCells(rows) {
+  return rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
 }
 
 /**

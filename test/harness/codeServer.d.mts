@@ -2,11 +2,14 @@
 import type { LogTail } from './support.mjs';
 
 export {
+  BROWSER_RESULTS_DIR,
   captureConsole,
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
   launchChromium,
   saveDiagnostics,
+  saveDiagnosticsIfFailed,
+  tableCells,
   waitForExpression,
   waitForWorkbench,
 } from './chromium.mjs';

@@ -23,11 +23,14 @@ import {
 } from './support.mjs';
 
 export {
+  BROWSER_RESULTS_DIR,
   captureConsole,
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
   launchChromium,
   saveDiagnostics,
+  saveDiagnosticsIfFailed,
+  tableCells,
   waitForExpression,
   waitForWorkbench,
 } from './chromium.mjs';

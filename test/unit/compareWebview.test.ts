@@ -185,14 +185,25 @@ function comparison(a: Report, b: Report, layers: LayerComparison[]): CompareRes
   };
 }
 
-describe('compare webview messages', () => {
+/**
+ * Reports A (softmoe_vit on PyTorch's combine weights) and B (the same weights with the experts
+ * renumbered as recorded for softmoe_vit_permuted): one routing under two numberings, which every
+ * suite here compares.
+ */
+function originalAndPermuted(pathA: string, layerId: string): { a: Report; b: Report } {
   const combine = referenceCombine();
-  const a = report('/models/softmoe_vit.onnx', LAYER, combine);
-  const b = report(
-    '/models/softmoe_vit_permuted.onnx',
-    LAYER,
-    combine.map((c) => renumbered(c, recorded.perm)),
-  );
+  return {
+    a: report(pathA, layerId, combine),
+    b: report(
+      '/models/softmoe_vit_permuted.onnx',
+      layerId,
+      combine.map((c) => renumbered(c, recorded.perm)),
+    ),
+  };
+}
+
+describe('compare webview messages', () => {
+  const { a, b } = originalAndPermuted('/models/softmoe_vit.onnx', LAYER);
   const result = comparison(a, b, [pair(a, b, recorded.aToB)]);
   const paths = { modelA: a.model.path, modelB: b.model.path };
 
@@ -253,13 +264,7 @@ describe('compare webview messages', () => {
 });
 
 describe('compare views in A’s expert order', () => {
-  const combine = referenceCombine();
-  const a = report('/models/softmoe_vit.onnx', LAYER, combine);
-  const b = report(
-    '/models/softmoe_vit_permuted.onnx',
-    LAYER,
-    combine.map((c) => renumbered(c, recorded.perm)),
-  );
+  const { a, b } = originalAndPermuted('/models/softmoe_vit.onnx', LAYER);
 
   it('undoes the recorded renumbering: B in A’s order equals A on PyTorch’s combine weights', () => {
     const aligned = pair(a, b, recorded.aToB);
@@ -343,13 +348,7 @@ describe('compare views in A’s expert order', () => {
 });
 
 describe('compare standalone page', () => {
-  const combine = referenceCombine();
-  const a = report('/models/<b>softmoe_vit&.onnx', HOSTILE, combine);
-  const b = report(
-    '/models/softmoe_vit_permuted.onnx',
-    HOSTILE,
-    combine.map((c) => renumbered(c, recorded.perm)),
-  );
+  const { a, b } = originalAndPermuted('/models/<b>softmoe_vit&.onnx', HOSTILE);
   const result = comparison(a, b, [pair(a, b, recorded.aToB)]);
   const nonce = 'AAAAbbbbCCCCdddd1234';
   const script = 'var x = "</script><b>";\n//# sourceMappingURL=compare-report.js.map\n';

@@ -1,8 +1,13 @@
 /**
- * What the suites running inside VS Code share: the extension's API, workspace paths, and a
- * deadline-bounded wait on a condition (tests wait on state, never on the clock).
+ * What the suites running inside VS Code share: the extension's API, workspace paths, the CLI's
+ * report on a checkpoint to check against, and a deadline-bounded wait on a condition (tests wait
+ * on state, never on the clock).
  */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { reportFromJson } from '../../src/core/report/read';
 import type { Report } from '../../src/core/report/types';
 import type { MoeScopeApi } from '../../src/extension';
 import type { InputRequest } from '../../src/host/inputChoice';
@@ -27,6 +32,46 @@ export function workspaceUri(...segments: string[]): vscode.Uri {
 
 export function demoUri(): vscode.Uri {
   return workspaceUri(DEMO_MODEL_NAME);
+}
+
+/** A path inside the repository: the extension under test is loaded from it. */
+export function repoPath(...segments: string[]): string {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this VS Code`);
+  return join(extension.extensionPath, ...segments);
+}
+
+/**
+ * `moe-scope analyze` on a checkpoint (32 bundled images, no per-sample detail), the way a user
+ * scripts it, read back as a report: what the suites check the editor's numbers against.
+ */
+export function analyzeWithCli(model: string): Report {
+  const out = `${model}.report.json`;
+  execFileSync(
+    process.execPath,
+    [
+      repoPath('dist', 'cli.js'),
+      'analyze',
+      model,
+      '--inputs',
+      repoPath('media', 'demo', 'fashion-mnist-test.npz'),
+    ].concat(['--limit', '32', '--samples', '0', '--json', out, '--quiet']),
+    { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+  );
+  return reportFromJson(readFileSync(out, 'utf8'));
+}
+
+/**
+ * A folder `name` in the workspace with the fixtures' model code (test/fixtures/workspace) and a
+ * copy of the demo checkpoint beside it, as a project that exported the checkpoint looks.
+ */
+export function modelFolder(name: string): { folder: string; model: string } {
+  const folder = join(workspaceUri().fsPath, name);
+  mkdirSync(folder, { recursive: true });
+  cpSync(repoPath('test', 'fixtures', 'workspace'), folder, { recursive: true });
+  const model = join(folder, DEMO_MODEL_NAME);
+  copyFileSync(repoPath('media', 'demo', DEMO_MODEL_NAME), model);
+  return { folder, model };
 }
 
 /**

@@ -4,36 +4,11 @@
  * the hover checked against that report.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { reportFromJson } from '../../src/core/report/read';
 import type { Report } from '../../src/core/report/types';
-import { closeAllEditors, EXTENSION_ID, moeScope, workspaceUri } from './helpers';
-
-function repoPath(...segments: string[]): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  return join(extension.extensionPath, ...segments);
-}
-
-/** `moe-scope analyze` on a checkpoint, the way a user scripts it, read back as a report. */
-function analyzeWithCli(model: string): Report {
-  const out = `${model}.report.json`;
-  execFileSync(
-    process.execPath,
-    [
-      repoPath('dist', 'cli.js'),
-      'analyze',
-      model,
-      '--inputs',
-      repoPath('media', 'demo', 'fashion-mnist-test.npz'),
-    ].concat(['--limit', '32', '--samples', '0', '--json', out, '--quiet']),
-    { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  );
-  return reportFromJson(readFileSync(out, 'utf8'));
-}
+import { analyzeWithCli, closeAllEditors, modelFolder, moeScope, repoPath } from './helpers';
 
 function positionOf(document: vscode.TextDocument, needle: string, offset = 0): vscode.Position {
   const at = document.getText().indexOf(needle);
@@ -109,15 +84,13 @@ describe('hover over layers in model code', function () {
 
   before(async () => {
     const api = await moeScope();
-    folder = join(workspaceUri().fsPath, 'hover');
-    mkdirSync(folder, { recursive: true });
-    cpSync(repoPath('test', 'fixtures', 'workspace'), folder, { recursive: true });
-    copyFileSync(repoPath('media', 'demo', 'softmoe_vit.onnx'), join(folder, 'softmoe_vit.onnx'));
+    const copy = modelFolder('hover');
+    folder = copy.folder;
     copyFileSync(
       repoPath('test', 'fixtures', 'models', 'softmoe_vit_plain.onnx'),
       join(folder, 'softmoe_vit_plain.onnx'),
     );
-    softMoe = analyzeWithCli(join(folder, 'softmoe_vit.onnx'));
+    softMoe = analyzeWithCli(copy.model);
     plain = analyzeWithCli(join(folder, 'softmoe_vit_plain.onnx'));
     await api.reports.put(softMoe);
     await api.reports.put(plain);

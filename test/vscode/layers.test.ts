@@ -4,56 +4,12 @@
  * exported it.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import {
-  appendFileSync,
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { reportFromJson } from '../../src/core/report/read';
 import type { Report } from '../../src/core/report/types';
 import type { LayerNode } from '../../src/host/layers/layerTree';
-import { closeAllEditors, EXTENSION_ID, moeScope, waitFor, workspaceUri } from './helpers';
-
-function repoPath(...segments: string[]): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  return join(extension.extensionPath, ...segments);
-}
-
-/** `moe-scope analyze` on a checkpoint, the way a user scripts it, read back as a report. */
-function analyzeWithCli(model: string): Report {
-  const out = `${model}.report.json`;
-  execFileSync(
-    process.execPath,
-    [
-      repoPath('dist', 'cli.js'),
-      'analyze',
-      model,
-      '--inputs',
-      repoPath('media', 'demo', 'fashion-mnist-test.npz'),
-    ].concat(['--limit', '32', '--samples', '0', '--json', out, '--quiet']),
-    { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  );
-  return reportFromJson(readFileSync(out, 'utf8'));
-}
-
-/** A folder in the workspace with the fixtures' model code and a copy of the demo checkpoint. */
-function modelFolder(name: string): { folder: string; model: string } {
-  const folder = join(workspaceUri().fsPath, name);
-  mkdirSync(folder, { recursive: true });
-  cpSync(repoPath('test', 'fixtures', 'workspace'), folder, { recursive: true });
-  const model = join(folder, 'softmoe_vit.onnx');
-  copyFileSync(repoPath('media', 'demo', 'softmoe_vit.onnx'), model);
-  return { folder, model };
-}
+import { analyzeWithCli, closeAllEditors, modelFolder, moeScope, waitFor } from './helpers';
 
 function lineOf(file: string, needle: string): number {
   const lines = readFileSync(file, 'utf8').split('\n');

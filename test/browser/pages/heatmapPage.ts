@@ -5,11 +5,9 @@
  */
 import { renderHeatmap, type HeatmapHandle } from '../../../webview/heatmap';
 import type { HeatmapPageApi, PageHeatmapSpec, Rgba } from './heatmapPageApi';
+import { cellCentrePixel, nextFrame, readPixel, recordViolations } from './pixels';
 
-const violations: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  violations.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'}`);
-});
+const violations = recordViolations();
 
 const stage = document.getElementById('stage')!;
 const gallery = document.getElementById('gallery')!;
@@ -59,13 +57,6 @@ function handle(): HeatmapHandle {
   if (!current) throw new Error('no heatmap on the page');
   return current;
 }
-
-function readPixel(canvas: HTMLCanvasElement, x: number, y: number): Rgba {
-  const data = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
-  return [data[0]!, data[1]!, data[2]!, data[3]!];
-}
-
-const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
 
 /** Soft MoE dispatch weights for a sentence: each slot's softmax over tokens, experts favour a theme. */
 function dispatchGallery(): HeatmapHandle {
@@ -223,14 +214,7 @@ const api: HeatmapPageApi = {
     stage.style.width = `${width}px`;
   },
   pixelAtCell(row, col) {
-    const h = handle();
-    const box = h.cellBox(row, col);
-    const dpr = window.devicePixelRatio;
-    return readPixel(
-      h.canvas,
-      Math.floor((box.x + box.width / 2) * dpr),
-      Math.floor((box.y + box.height / 2) * dpr),
-    );
+    return cellCentrePixel(handle(), row, col);
   },
   pixel(x, y) {
     return readPixel(handle().canvas, x, y);

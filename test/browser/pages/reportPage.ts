@@ -8,13 +8,11 @@ import { Chart } from 'chart.js';
 import { reportFromJson } from '../../../src/core/report/read';
 import { figureHeatmap, renderReport, type ReportHandle } from '../../../webview/report';
 import type { HeatmapHandle } from '../../../webview/heatmap';
-import type { ChartSummary, RecordedExport, ReportPageApi, Rgba } from './reportPageApi';
+import { cellCentrePixel, nextFrame, readPixel, recordViolations } from './pixels';
+import type { ChartSummary, RecordedExport, ReportPageApi } from './reportPageApi';
 
-const violations: string[] = [];
+const violations = recordViolations();
 const errors: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  violations.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'}`);
-});
 window.addEventListener('error', (event) => {
   // Chromium reports a resize observer that changed layout within its frame as an error event; the
   // observers redraw on the next frame, so it is a notice, not a failure.
@@ -37,13 +35,6 @@ function figure(name: string): { element: Element; heatmap: HeatmapHandle } {
   if (!element || !heatmap) throw new Error(`no heatmap figure "${name}" on the page`);
   return { element, heatmap };
 }
-
-function readPixel(canvas: HTMLCanvasElement, x: number, y: number): Rgba {
-  const data = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
-  return [data[0]!, data[1]!, data[2]!, data[3]!];
-}
-
-const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
 
 const api: ReportPageApi = {
   load(json, state) {
@@ -93,14 +84,7 @@ const api: ReportPageApi = {
     }
   },
   pixelAtCell(name, row, col) {
-    const { heatmap } = figure(name);
-    const box = heatmap.cellBox(row, col);
-    const dpr = window.devicePixelRatio;
-    return readPixel(
-      heatmap.canvas,
-      Math.floor((box.x + box.width / 2) * dpr),
-      Math.floor((box.y + box.height / 2) * dpr),
-    );
+    return cellCentrePixel(figure(name).heatmap, row, col);
   },
   framePixel(name, row) {
     const { heatmap } = figure(name);
