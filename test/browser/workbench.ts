@@ -34,9 +34,13 @@ export interface Workbench {
  * at 1600 × 1000, resolving once the folder is open. `name` prefixes the diagnostics files. What it
  * started is closed again when it fails, so a suite's after() only has a Workbench to close.
  */
-export async function openWorkbench(folder: string, name: string): Promise<Workbench> {
+export async function openWorkbench(
+  folder: string,
+  name: string,
+  options: { workspaceTrust?: boolean } = {},
+): Promise<Workbench> {
   const pageLog = new LogTail(300);
-  const server = await startCodeServer({ folder, extensionDevelopmentPath: repoRoot });
+  const server = await startCodeServer({ folder, extensionDevelopmentPath: repoRoot, ...options });
   let browser: Browser | undefined;
   try {
     const opened = await launchChromium();

@@ -35,6 +35,8 @@ export function startCodeServer(options: {
   extensionDevelopmentPath?: string;
   extensionTestsPath?: string;
   userSettings?: Record<string, unknown>;
+  /** Keep VS Code's workspace trust on (off by default): the folder opens untrusted. */
+  workspaceTrust?: boolean;
   port?: number;
   env?: Record<string, string>;
   echo?: boolean;

@@ -196,6 +196,12 @@ const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true,
 };
 
+// Workspace trust on, without the startup question: a folder nobody trusted opens in restricted mode.
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
+
 function remoteUri(authority, path) {
   return `vscode-remote://${authority}${resolve(path)}`;
 }
@@ -246,6 +252,7 @@ export async function startCodeServer({
   extensionDevelopmentPath,
   extensionTestsPath,
   userSettings = {},
+  workspaceTrust = false,
   port,
   env = {},
   echo = false,
@@ -266,7 +273,11 @@ export async function startCodeServer({
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(
     join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...userSettings }, null, 2),
+    JSON.stringify(
+      { ...QUIET_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...userSettings },
+      null,
+      2,
+    ),
   );
   const configFile = join(profile, 'config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${chosenPort}\nauth: none\ncert: false\n`);
@@ -285,7 +296,7 @@ export async function startCodeServer({
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     resolve(folder),
