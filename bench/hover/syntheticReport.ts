@@ -4,21 +4,10 @@
  * some layers near balance and some skewed), co-activation matrices, and a specialization study
  * with a curve per layer. The numbers are synthetic (seeded); the sizes are those of a real report.
  */
+import { seededRandom } from '../../src/core/data/random';
 import type { TopKSummary } from '../../src/core/analysis/types';
 import { REPORT_SCHEMA, type Report, type ReportLayer } from '../../src/core/report/types';
 import type { SpecializationCurve } from '../../src/core/specialization/types';
-
-/** mulberry32: a small seeded generator, so every run benchmarks the same report. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -78,7 +67,7 @@ function curve(random: () => number, id: string, experts: number, inputs: number
 }
 
 export function syntheticReport(modelPath: string, layers = 64, experts = 64, k = 8): Report {
-  const random = generator(1234);
+  const random = seededRandom(1234); // The same report on every run.
   const reportLayers: ReportLayer[] = Array.from({ length: layers }, (_, i) => ({
     id: `model.layers.${i}.mlp`,
     index: i,

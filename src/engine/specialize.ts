@@ -13,7 +13,8 @@ import { MoeScopeError } from '../core/errors';
 import { keepInputName, maskInputName, MaskPoint, scoresTensorName } from '../core/onnx/masks';
 import { CurveBuilder } from '../core/specialization/curves';
 import { argmax, klFromLogs, logSoftmax } from '../core/specialization/outputs';
-import { choose, combinations, randomSubset, seededRandom } from '../core/specialization/subsets';
+import { seededRandom } from '../core/data/random';
+import { choose, combinations, randomSubset } from '../core/specialization/subsets';
 import type {
   Knockout,
   OptimalSearch,

@@ -13,7 +13,7 @@ import { saveExport } from './exportFile';
 import type { InputChoice, InputRequest } from './inputChoice';
 import type { ReportStore } from './reportStore';
 import type { TokenDecorations } from './tokenDecorations';
-import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { setUpPanel } from './webviewHtml';
 
 export const ANALYSIS_VIEW_TYPE = 'moeScope.analysis';
 
@@ -51,21 +51,17 @@ class AnalysisPanel implements PanelTarget {
     private readonly host: PanelHost,
     onDispose: () => void,
   ) {
-    panel.webview.options = webviewOptions(host.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'moe-scope.svg');
-    panel.webview.html = renderWebviewHtml(panel.webview, host.extensionUri, {
-      template: 'panel.html',
-      script: 'panel.js',
-      style: 'panel.css',
-    });
-    panel.webview.onDidReceiveMessage(this.onMessage, this, this.disposables);
-    panel.onDidDispose(
-      () => {
-        onDispose();
-        if (this.inputs?.text) host.decorations.clear(this.inputs.text.uri);
-        vscode.Disposable.from(...this.disposables).dispose();
+    setUpPanel(
+      panel,
+      host.extensionUri,
+      { template: 'panel.html', script: 'panel.js', style: 'panel.css' },
+      {
+        onMessage: (message) => this.onMessage(message),
+        onDispose: () => {
+          onDispose();
+          if (this.inputs?.text) host.decorations.clear(this.inputs.text.uri);
+        },
       },
-      null,
       this.disposables,
     );
   }

@@ -38,3 +38,28 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     ],
   };
 }
+
+/**
+ * Makes a webview panel one of MoE Scope's: its options, icon and page, its messages to `onMessage`,
+ * and `onDispose` when it closes, after which everything registered in `disposables` is released.
+ */
+export function setUpPanel(
+  panel: vscode.WebviewPanel,
+  extensionUri: vscode.Uri,
+  page: { template: string; script: string; style: string },
+  handlers: { onMessage: (message: unknown) => void; onDispose: () => void },
+  disposables: vscode.Disposable[],
+): void {
+  panel.webview.options = webviewOptions(extensionUri);
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'moe-scope.svg');
+  panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, page);
+  panel.webview.onDidReceiveMessage(handlers.onMessage, undefined, disposables);
+  panel.onDidDispose(
+    () => {
+      handlers.onDispose();
+      vscode.Disposable.from(...disposables).dispose();
+    },
+    null,
+    disposables,
+  );
+}

@@ -34,6 +34,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** A seeded uniform source in [0, 1): mulberry32's integers scaled by 2^-32. */
+export function seededRandom(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
+}
+
 /** The seed of one row of one input: rows are generated independently of how they are batched. */
 export function rowSeed(seed: number, input: string, row: number): number {
   return mix32(mix32(mix32(seed >>> 0) ^ hashString(input)) + row);

@@ -1,11 +1,4 @@
 /** Expert subsets: random ones for the baseline, all of a size for the exhaustive optimum. */
-import { mulberry32 } from '../data/random';
-
-/** A seeded uniform source in [0, 1) (mulberry32, shared with the synthetic inputs). */
-export function seededRandom(seed: number): () => number {
-  const next = mulberry32(seed);
-  return () => next() / 4294967296;
-}
 
 /** Writes a 0/1 mask keeping k of n experts chosen uniformly at random (partial Fisher–Yates). */
 export function randomSubset(

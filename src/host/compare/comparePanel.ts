@@ -13,7 +13,7 @@ import {
   type FromCompare,
   type ToCompare,
 } from '../../protocol/compareWebview';
-import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
+import { setUpPanel } from '../webviewHtml';
 import type { CheckpointPair } from './chooseCheckpoints';
 import { saveComparisonExport } from './saveComparison';
 
@@ -35,20 +35,11 @@ export class ComparePanel {
     private readonly host: { extensionUri: vscode.Uri; rerun: CompareRerun },
     onDispose: () => void,
   ) {
-    panel.webview.options = webviewOptions(host.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'moe-scope.svg');
-    panel.webview.html = renderWebviewHtml(panel.webview, host.extensionUri, {
-      template: 'compare.html',
-      script: 'compare.js',
-      style: 'compare-panel.css',
-    });
-    panel.webview.onDidReceiveMessage(this.onMessage, this, this.disposables);
-    panel.onDidDispose(
-      () => {
-        onDispose();
-        vscode.Disposable.from(...this.disposables).dispose();
-      },
-      null,
+    setUpPanel(
+      panel,
+      host.extensionUri,
+      { template: 'compare.html', script: 'compare.js', style: 'compare-panel.css' },
+      { onMessage: (message) => this.onMessage(message), onDispose },
       this.disposables,
     );
   }

@@ -3,6 +3,7 @@
  * variables and served under the webview's script and style policy. It exposes `window.heatmapPage`
  * (see heatmapPageApi.ts) for the browser test to drive it and read pixels back.
  */
+import { seededRandom } from '../../../src/core/data/random';
 import { renderHeatmap, type HeatmapHandle } from '../../../webview/heatmap';
 import type { HeatmapPageApi, PageHeatmapSpec, Rgba } from './heatmapPageApi';
 import { cellCentrePixel, nextFrame, readPixel, recordViolations } from './pixels';
@@ -17,18 +18,6 @@ let selected: [number, number][] = [];
 let hovered: { row: number; col: number; value: number } | null = null;
 let currentValues: Float32Array = new Float32Array(0);
 let currentCols = 0;
-
-/** mulberry32: a small seeded generator, so every run draws the same "random" matrix. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function clear(): void {
   current?.dispose();
@@ -67,7 +56,7 @@ function dispatchGallery(): HeatmapHandle {
   const experts = 8;
   const slotsPerExpert = 4;
   const slots = experts * slotsPerExpert;
-  const rand = random(7);
+  const rand = seededRandom(7);
   const logits = new Float64Array(tokens.length * slots);
   for (let t = 0; t < tokens.length; t++) {
     for (let s = 0; s < slots; s++) {
@@ -101,7 +90,7 @@ function dispatchGallery(): HeatmapHandle {
 function differenceGallery(): HeatmapHandle {
   const layers = 12;
   const experts = 16;
-  const rand = random(11);
+  const rand = seededRandom(11);
   const values = new Float32Array(layers * experts);
   for (let l = 0; l < layers; l++) {
     for (let e = 0; e < experts; e++) {
@@ -137,7 +126,7 @@ function classGallery(): HeatmapHandle {
     'Ankle boot',
   ];
   const experts = 16;
-  const rand = random(3);
+  const rand = seededRandom(3);
   const values = new Float32Array(classes.length * experts);
   for (let c = 0; c < classes.length; c++) {
     for (let e = 0; e < experts; e++) {
@@ -192,7 +181,7 @@ const api: HeatmapPageApi = {
     clear();
     stage.style.width = `${width}px`;
     const values = new Float32Array(rows * cols);
-    const rand = random(2024);
+    const rand = seededRandom(2024);
     for (let i = 0; i < values.length; i++) values[i] = rand();
     await nextFrame();
     const started = performance.now();

@@ -1,6 +1,6 @@
 /** Builders, a seeded random source and tolerant comparison for the routing-metrics tests. */
 import assert from 'node:assert/strict';
-import { seededRandom } from '../../../src/core/specialization/subsets';
+import { seededRandom } from '../../../src/core/data/random';
 import { sliceRows, tensor, type Tensor } from '../../../src/core/tensor';
 import type {
   ExpertChoiceBatch,
