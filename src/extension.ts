@@ -39,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     const decorations = new TokenDecorations();
     const panels = new AnalysisPanels(context.extensionUri, reports, decorations);
     const recent = new RecentModels(context.globalState);
-    const deps = { context, config, engine, panels, status, reports, recent };
+    const layers = registerLayerFeatures(context, { reports });
+    const deps = { context, config, engine, panels, status, reports, recent, isStale: layers.isStale };
     panels.runner = createRunner(deps);
     context.subscriptions.push(
       reports,
@@ -50,7 +51,6 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     );
     registerCommands(deps);
     registerCompare(deps);
-    const layers = registerLayerFeatures(context, { reports });
     return { engine, panels, reports, status, decorations, layers, recent };
   } catch (error) {
     void vscode.window.showErrorMessage(`MoE Scope failed to start: ${(error as Error).message}`);

@@ -5,7 +5,6 @@
  * reports live in the report store, so a panel restored after a reload shows its last report
  * without running the model again.
  */
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Report } from '../core/report/types';
 import { isFromPanel, isPanelState, type FromPanel, type ToPanel } from '../protocol/webview';
@@ -222,16 +221,6 @@ export class AnalysisPanels implements vscode.WebviewPanelSerializer, PanelHost 
     const entry = new AnalysisPanel(panel, model, this, () => this.panels.delete(key));
     this.panels.set(key, entry);
     return entry;
-  }
-}
-
-/** Whether the checkpoint changed on disk after the report was made. */
-export async function isStale(report: Report, model: vscode.Uri): Promise<boolean> {
-  try {
-    const stat = await fs.stat(model.fsPath);
-    return stat.mtimeMs > Date.parse(report.createdAt);
-  } catch {
-    return true;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Report } from '../core/report/types';
-import { AnalysisPanels, isStale, PanelRunner, PanelTarget } from './analysisPanel';
+import { AnalysisPanels, PanelRunner, PanelTarget } from './analysisPanel';
 import type { Config } from './config';
 import type { EngineService } from './engine';
 import { InputChoice, isInputRequest } from './inputChoice';
@@ -25,6 +25,8 @@ export interface CommandDeps {
   status: ProviderStatus;
   reports: ReportStore;
   recent: RecentModels;
+  /** Whether a checkpoint changed since its stored report (undefined: no report). */
+  isStale: (modelPath: string) => Promise<boolean | undefined>;
 }
 
 const UNTRUSTED_NOTICE =
@@ -80,9 +82,12 @@ export function createRunner(deps: CommandDeps): PanelRunner {
     },
 
     async showStored(target) {
+      await reports.loaded();
       const stored = reports.get(target.model.fsPath);
       if (stored) {
-        target.post({ type: 'report', report: stored, stale: await isStale(stored, target.model) });
+        // The same verdict as the hover and the tree: the checkpoint's SHA-256 against the report's.
+        const stale = (await deps.isStale(target.model.fsPath)) ?? false;
+        target.post({ type: 'report', report: stored, stale });
         return;
       }
       const summary = await inspectCheckpoint(runDeps, target.model);

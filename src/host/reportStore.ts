@@ -28,8 +28,20 @@ export class ReportStore implements vscode.Disposable {
     return this.storage ? vscode.Uri.joinPath(this.storage, 'reports') : undefined;
   }
 
+  private loading: Promise<void> = Promise.resolve();
+
   /** Reads the reports saved by earlier sessions; unreadable files are skipped, never fatal. */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    this.loading = this.read();
+    return this.loading;
+  }
+
+  /** Settles once the saved reports are in: a panel restored at start-up waits for them. */
+  loaded(): Promise<void> {
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
     const folder = this.folder;
     if (!folder) return;
     let names: string[];
