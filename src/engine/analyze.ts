@@ -26,6 +26,7 @@ import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report
 import type { Tensor } from '../core/tensor';
 import type { Progress } from '../protocol/engine';
 import { fromOrt, toOrt } from './ortTensors';
+import { openMaskedModel } from './maskedModel';
 import { maskPointFor } from './maskPoints';
 import { inputImage, isImageBatch } from './inputImage';
 import { sampleLayer } from './sampleDetail';
@@ -344,13 +345,20 @@ async function specialize(
       points.map((p) => ({ name: scoresTensorName(p.layer), dtype: 'float32' })),
     );
   }
-  const { session } = await openSession(masked, run.options.providers ?? ['cpu'], {
-    ...(run.hasExternalData ? { externalDataDir: dirname(resolve(run.options.modelPath)) } : {}),
+  const model = await openMaskedModel({
+    bytes: masked,
+    path: run.options.modelPath,
+    points,
+    output: run.output,
+    inputs: run.inputs,
+    count: run.count,
+    open: sessionOpener(run),
+    split: options.sharedPrefix !== false,
   });
   try {
     const result = await runSpecialization(
       {
-        session,
+        model,
         points,
         inputs: run.inputs,
         count: Math.min(run.count, options.inputs ?? 256),
@@ -362,9 +370,20 @@ async function specialize(
       },
       options,
     );
+    if (model.reason && options.sharedPrefix !== false)
+      notes.push(`Masked rows ran through the whole model: ${model.reason}.`);
     result.notes.unshift(...notes);
     return result;
   } finally {
-    await session.release();
+    await model.release();
   }
+}
+
+function sessionOpener(run: { options: AnalyzeOptions; hasExternalData: boolean }) {
+  return async (bytes: Uint8Array) =>
+    (
+      await openSession(bytes, run.options.providers ?? ['cpu'], {
+        ...(run.hasExternalData ? { externalDataDir: dirname(resolve(run.options.modelPath)) } : {}),
+      })
+    ).session;
 }

@@ -5,9 +5,8 @@
  *
  * Every evaluation is a row of one batched run of the masked model: an input is replicated once
  * per (k, seed) and each row carries its own mask and k, so the whole k = 1…n curve for a batch of
- * inputs costs one `run`, not n.
+ * inputs costs one `run`, not n (and, split at the masks, the unmasked prefix once per input).
  */
-import type { InferenceSession } from 'onnxruntime-node';
 import type { InputSet } from '../core/data';
 import { MoeScopeError } from '../core/errors';
 import { keepInputName, maskInputName, MaskPoint, scoresTensorName } from '../core/onnx/masks';
@@ -21,8 +20,9 @@ import type {
   Specialization,
   SpecializationCurve,
 } from '../core/specialization/types';
-import { sizeOf, Tensor, TYPED_ARRAYS } from '../core/tensor';
-import { fromOrt, toOrt } from './ortTensors';
+import type { Tensor } from '../core/tensor';
+import type { MaskedModel } from './maskedModel';
+import { toOrt } from './ortTensors';
 
 export interface SpecializeOptions {
   scope?: 'layer' | 'all' | 'both';
@@ -43,10 +43,12 @@ export interface SpecializeOptions {
   sharedBy?: 'all' | 'class';
   /** Drop experts by −∞ logits before both softmaxes (combine renormalised) instead of zeroing their outputs. */
   renormalize?: boolean;
+  /** Split the model at its masks and run the unmasked prefix once per input (default true). */
+  sharedPrefix?: boolean;
 }
 
 export interface SpecializeContext {
-  session: InferenceSession;
+  model: MaskedModel;
   points: MaskPoint[];
   inputs: InputSet;
   count: number;
@@ -62,15 +64,6 @@ interface RowPlan {
   mask: Map<string, Float32Array>;
 }
 
-function replicateRows(t: Tensor, rows: number[]): Tensor {
-  const width = sizeOf(t.shape.slice(1));
-  const data = new TYPED_ARRAYS[t.dtype](rows.length * width) as Float32Array;
-  rows.forEach((row, i) =>
-    data.set((t.data as Float32Array).subarray(row * width, (row + 1) * width), i * width),
-  );
-  return { dtype: t.dtype, shape: [rows.length, ...t.shape.slice(1)], data } as Tensor;
-}
-
 class MaskedRunner {
   constructor(private readonly context: SpecializeContext) {}
 
@@ -81,11 +74,10 @@ class MaskedRunner {
     plans: RowPlan[],
     extra: string[] = [],
   ): Promise<{ data: Float32Array; width: number; extra: Record<string, Float32Array> }> {
-    const { session, points, output, signal } = this.context;
+    const { model, points, output, signal } = this.context;
     if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
     const rows = plans.length;
     const feeds: Record<string, ReturnType<typeof toOrt>> = {};
-    for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(replicateRows(t, sources));
     for (const point of points) {
       const n = point.experts;
       const mask = new Float32Array(rows * n).fill(1);
@@ -98,11 +90,9 @@ class MaskedRunner {
       feeds[maskInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, n], data: mask });
       feeds[keepInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: keep });
     }
-    const results = await session.run(feeds);
-    const result = fromOrt(output, results[output]!);
-    const extras = Object.fromEntries(
-      extra.map((name) => [name, fromOrt(name, results[name]!).data as Float32Array]),
-    );
+    const results = await model.run(batch, sources, feeds, [output, ...extra]);
+    const result = results[output]!;
+    const extras = Object.fromEntries(extra.map((name) => [name, results[name]!.data as Float32Array]));
     return { data: result.data as Float32Array, width: result.shape[1]!, extra: extras };
   }
 }
@@ -261,6 +251,7 @@ export async function runSpecialization(
     subsets: options.subsets ?? 'per-input',
     renormalized: options.renormalize === true,
     inputs: count,
+    evaluation: context.model.mode === 'shared-prefix' ? 'shared-prefix' : 'whole-model',
     baseline: { ...(baselineAccuracy !== undefined ? { accuracy: baselineAccuracy } : {}), agreement: 1 },
     curves,
     ...(optimal ? { optimal } : {}),

@@ -27,11 +27,15 @@ export interface ExposedTensor {
   dtype?: string;
 }
 
-/** ValueInfoProto { name = 1, type = 2 { tensor_type = 1 { elem_type = 1 } } }, shape left open. */
-function outputValueInfo(name: string, dtype: string): Uint8Array {
+/**
+ * A graph input (field 11) or output (field 12): ValueInfoProto { name = 1, type = 2 { tensor_type
+ * = 1 { elem_type = 1 } } }, shape left open.
+ */
+export function valueInfoField(field: 11 | 12, name: string, dtype?: string): Uint8Array {
+  if (dtype === undefined) return messageField(field, [stringField(1, name)]);
   const elemType = ELEM_TYPES[dtype] ?? 1;
   const tensorType = messageField(1, [varintField(1, elemType)]);
-  return messageField(12, [stringField(1, name), messageField(2, [tensorType])]);
+  return messageField(field, [stringField(1, name), messageField(2, [tensorType])]);
 }
 
 export function exposeTensors(
@@ -48,7 +52,7 @@ export function exposeTensors(
     }
     existing.add(tensor.name);
     const dtype = tensor.dtype ?? inferDtype(index, tensor.name);
-    added.push(outputValueInfo(tensor.name, dtype));
+    added.push(valueInfoField(12, tensor.name, dtype));
   }
   if (added.length === 0) return bytes;
   return rewriteGraph(bytes, index, () => undefined, added);
@@ -89,6 +93,10 @@ export function inferDtype(index: GraphIndex, name: string, depth = 0): string {
   const outputIndex = node.outputs.indexOf(name);
   const fixed = FIXED_OUTPUT_DTYPES.find(([op, at]) => op === node.opType && at === outputIndex);
   if (fixed) return fixed[2];
+  if (node.opType === 'ConstantOfShape') {
+    const value = node.attributes.get('value');
+    return value?.type === 'tensor' ? value.value.dtype : 'float32';
+  }
   if (node.opType === 'Cast') {
     const to = node.attributes.get('to');
     return to?.type === 'int' ? (CAST_TARGETS[to.value] ?? 'float32') : 'float32';

@@ -61,6 +61,11 @@ export interface Specialization {
    */
   renormalized: boolean;
   inputs: number;
+  /**
+   * How masked rows ran: `shared-prefix` computes the part of the network no mask reaches once per
+   * input (the model split at its masks); `whole-model` runs every row through the whole model.
+   */
+  evaluation?: 'shared-prefix' | 'whole-model';
   baseline: { accuracy?: number; agreement: 1 };
   curves: SpecializationCurve[];
   /** Exhaustive optimum per layer, for layers with at most `maxExhaustiveExperts` experts. */

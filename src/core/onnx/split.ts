@@ -1,0 +1,199 @@
+/**
+ * Splits a masked model where its expert masks first act, so that rows of a batch that share an
+ * input compute what no mask can change once per input instead of once per row:
+ *   prefix: the nodes no mask input reaches; it outputs the cut tensors the suffix reads;
+ *   suffix: the nodes downstream of a mask input, plus the shape arithmetic they read (Shape,
+ *           Gather, Concat… over shapes), recomputed there so that shapes follow the suffix's own,
+ *           larger batch.
+ * Each part is a copy of the model with node, input, output, value_info and initializer fields
+ * dropped or added; every other byte is kept (see splice.ts).
+ */
+import type { GraphIndex, OnnxNode } from './graph';
+import { inferDtype, valueInfoField } from './instrument';
+import { rewriteGraph } from './splice';
+import { readValueInfo } from './summary';
+import { readTensorHeader } from './tensorProto';
+
+export interface MaskSplit {
+  prefixNodes: Set<number>;
+  suffixNodes: Set<number>;
+  /** Tensors the suffix reads from the prefix or from the model's inputs, in first-use order. */
+  cut: string[];
+  /** Of the requested extra outputs, those the prefix computes (the rest come from the suffix). */
+  prefixExtras: string[];
+  suffixExtras: string[];
+}
+
+/** Ops whose output is a shape or a constant: cheap, and batch-dependent when read from a tensor. */
+const SHAPE_SOURCES = new Set(['Shape', 'Size', 'Constant']);
+
+function reachedByMasks(index: GraphIndex, masks: ReadonlySet<string>): boolean[] {
+  const reached = new Set(masks);
+  return index.nodes.map((node) => {
+    const hit = node.inputs.some((name) => reached.has(name));
+    if (hit) for (const out of node.outputs) if (out) reached.add(out);
+    return hit;
+  });
+}
+
+/** Nodes computing shape arithmetic only: shapes, constants, and ops over nothing else. */
+function shapeArithmetic(index: GraphIndex, dependent: boolean[]): boolean[] {
+  const shapeLike: boolean[] = [];
+  const fromShapes = (name: string) => {
+    if (!name || index.initializers.has(name)) return true;
+    const producer = index.producer.get(name);
+    return producer !== undefined && shapeLike[producer] === true;
+  };
+  for (const node of index.nodes) {
+    shapeLike[node.index] =
+      !dependent[node.index] &&
+      (SHAPE_SOURCES.has(node.opType) ||
+        (node.domain === '' && node.inputs.length > 0 && node.inputs.every(fromShapes)));
+  }
+  return shapeLike;
+}
+
+function ancestors(index: GraphIndex, targets: Iterable<string>, excluded: Set<number>): Set<number> {
+  const found = new Set<number>();
+  const stack = [...targets];
+  while (stack.length) {
+    const producer = index.producer.get(stack.pop()!);
+    if (producer === undefined || excluded.has(producer) || found.has(producer)) continue;
+    found.add(producer);
+    stack.push(...index.nodes[producer]!.inputs.filter(Boolean));
+  }
+  return found;
+}
+
+/**
+ * Plans the split; returns why not when the masks do not cut the graph (nested subgraphs that read
+ * outer tensors are not followed, so models with control flow are not split).
+ */
+export function planMaskSplit(
+  index: GraphIndex,
+  masks: ReadonlySet<string>,
+  extras: readonly string[] = [],
+): MaskSplit | string {
+  if (
+    index.nodes.some((n) => n.attributes.size && [...n.attributes.values()].some((a) => a.type === 'graph'))
+  )
+    return 'the model has control flow (subgraphs)';
+  const dependent = reachedByMasks(index, masks);
+  if (!dependent.some(Boolean)) return 'no node reads the expert masks';
+  const shapeLike = shapeArithmetic(index, dependent);
+  const suffixNodes = new Set<number>();
+  const pull = (i: number) => {
+    if (suffixNodes.has(i)) return;
+    suffixNodes.add(i);
+    for (const name of index.nodes[i]!.inputs) {
+      const producer = name ? index.producer.get(name) : undefined;
+      if (producer !== undefined && !dependent[producer] && shapeLike[producer]) pull(producer);
+    }
+  };
+  dependent.forEach((d, i) => d && pull(i));
+
+  const cut: string[] = [];
+  const seen = new Set<string>();
+  for (const i of [...suffixNodes].sort((a, b) => a - b)) {
+    for (const name of index.nodes[i]!.inputs) {
+      if (!name || seen.has(name) || masks.has(name) || index.initializers.has(name)) continue;
+      const producer = index.producer.get(name);
+      if (producer !== undefined && suffixNodes.has(producer)) continue;
+      seen.add(name);
+      cut.push(name);
+    }
+  }
+  const dependentNodes = new Set(dependent.flatMap((d, i) => (d ? [i] : [])));
+  const prefixExtras = extras.filter((name) => {
+    const producer = index.producer.get(name);
+    return producer !== undefined && !dependent[producer];
+  });
+  const suffixExtras = extras.filter((name) => !prefixExtras.includes(name));
+  const prefixNodes = ancestors(index, [...cut, ...prefixExtras], dependentNodes);
+  return { prefixNodes, suffixNodes, cut, prefixExtras, suffixExtras };
+}
+
+export interface PartSpec {
+  nodes: Set<number>;
+  /** Graph inputs added for tensors computed by the other part. */
+  inputs: { name: string; dtype: string }[];
+  /** The part's graph outputs (the model's own are dropped). */
+  outputs: string[];
+}
+
+function namesUsed(nodes: OnnxNode[]): Set<string> {
+  const used = new Set<string>();
+  for (const node of nodes) for (const name of node.inputs) if (name) used.add(name);
+  return used;
+}
+
+/** One part of the split as model bytes. */
+export function buildPart(bytes: Uint8Array, index: GraphIndex, spec: PartSpec): Uint8Array {
+  const kept = index.nodes.filter((n) => spec.nodes.has(n.index));
+  const used = namesUsed(kept);
+  const produced = new Set(kept.flatMap((n) => n.outputs));
+  const added = new Set([...spec.inputs.map((i) => i.name), ...spec.outputs]);
+  let nodeIndex = 0;
+  const edited = rewriteGraph(
+    bytes,
+    index,
+    (field, data) => {
+      switch (field.number) {
+        case 1:
+          return spec.nodes.has(nodeIndex++) ? undefined : null;
+        case 5:
+          return used.has(readTensorHeader(data, field).name) ? undefined : null;
+        case 11: {
+          const name = readValueInfo(data, field.start, field.end).name;
+          return used.has(name) && !added.has(name) ? undefined : null;
+        }
+        case 12:
+          return null;
+        case 13: {
+          const name = readValueInfo(data, field.start, field.end).name;
+          return (used.has(name) || produced.has(name)) && !added.has(name) ? undefined : null;
+        }
+        default:
+          return undefined;
+      }
+    },
+    [
+      ...spec.inputs.map((i) => valueInfoField(11, i.name, i.dtype)),
+      ...spec.outputs.map((name) => valueInfoField(12, name)),
+    ],
+  );
+  return edited;
+}
+
+/** The prefix: the model's inputs in, the cut (and the prefix's extras) out. */
+export function buildPrefix(
+  bytes: Uint8Array,
+  index: GraphIndex,
+  split: MaskSplit,
+): { bytes: Uint8Array; outputs: string[] } {
+  const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
+  const outputs = [...split.cut.filter((name) => !modelInputs.has(name)), ...split.prefixExtras];
+  return { bytes: buildPart(bytes, index, { nodes: split.prefixNodes, inputs: [], outputs }), outputs };
+}
+
+/**
+ * The suffix: the cut tensors the prefix computes (typed by `dtypes`, as the prefix produced them),
+ * the masks and any model input it reads come in; `outputs` and its extras go out.
+ */
+export function buildSuffix(
+  bytes: Uint8Array,
+  index: GraphIndex,
+  split: MaskSplit,
+  dtypes: Record<string, string>,
+  outputs: readonly string[],
+): Uint8Array {
+  const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
+  return buildPart(bytes, index, {
+    nodes: split.suffixNodes,
+    // Model inputs the suffix reads stay inputs of their own (kept by buildPart).
+    inputs: split.cut
+      .filter((name) => !modelInputs.has(name))
+      .map((name) => ({ name, dtype: dtypes[name] ?? inferDtype(index, name) })),
+    outputs: [...outputs, ...split.suffixExtras],
+  });
+}
