@@ -9,10 +9,10 @@ import { parseArgs } from 'node:util';
 import { COMPARE_OPTIONS, COMPARE_USAGE, runCompare } from './cli/compare';
 import { formatReport } from './cli/formatReport';
 import { writeHtmlReport } from './cli/htmlReport';
-import { formatSummary } from './cli/formatSummary';
+import { formatInspection } from './cli/formatSummary';
 import { progressBar } from './cli/progressBar';
 import { describeError, MoeScopeError, toErrorValue } from './core/errors';
-import { inspectModel } from './core/onnx/inspect';
+import { inspectWithLayers } from './core/detect/inspectLayers';
 import { reportToJson } from './core/report/json';
 import { analyzeModel } from './engine/analyze';
 import type { ProviderName } from './engine/session';
@@ -154,8 +154,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const modelPath = rest[0]!;
 
     if (command === 'inspect') {
-      const summary = await inspectModel(modelPath);
-      out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+      const inspection = await inspectWithLayers(modelPath);
+      out.write(values.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection));
       return 0;
     }
 

@@ -1,4 +1,6 @@
-/** Renders a ModelSummary as the readable text `moe-scope inspect` prints. */
+/** Renders a model inspection as the readable text `moe-scope inspect` prints. */
+import type { ModelInspection } from '../core/detect/inspectLayers';
+import type { LayerOutline } from '../core/detect/outline';
 import type { Dim, ModelSummary, TensorSpec } from '../core/onnx/types';
 
 function formatShape(shape: Dim[] | null): string {
@@ -24,6 +26,37 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function expertsOf(layer: LayerOutline): string {
+  const experts = layer.experts === undefined ? '?' : String(layer.experts);
+  if (layer.kind === 'soft_moe') return `${experts}×${layer.slotsPerExpert ?? '?'} slots`;
+  if (layer.kind === 'smear') return experts;
+  if (layer.kind === 'expert_choice') return `${experts}, capacity ${layer.k ?? '?'}`;
+  return `${experts}, k ${layer.k ?? '?'}`;
+}
+
+/** The layers the graph shows, as a table; a run confirms them. */
+function formatLayers(inspection: ModelInspection): string[] {
+  if (inspection.layers.length === 0) return [`MoE layers: none found (${inspection.searched})`];
+  const rows = inspection.layers.map((l) => [
+    l.id,
+    l.kind,
+    expertsOf(l),
+    l.source ? `${l.source.file}:${l.source.line}` : '',
+  ]);
+  const header = ['layer', 'kind', 'experts', 'source'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  return [
+    'MoE layers (from the graph; a run confirms them, "?" where only a run tells):',
+    line(header),
+    ...rows.map(line),
+  ];
+}
+
+export function formatInspection(inspection: ModelInspection): string {
+  return `${formatSummary(inspection)}${formatLayers(inspection).join('\n')}\n`;
 }
 
 export function formatSummary(summary: ModelSummary): string {

@@ -3,7 +3,7 @@
  * process, so each handler validates them before use.
  */
 import { MoeScopeError } from '../core/errors';
-import { inspectModel } from '../core/onnx/inspect';
+import { inspectWithLayers } from '../core/detect/inspectLayers';
 import type { EngineMethod, EngineMethods, Progress } from '../protocol/engine';
 import { parseOverrides } from '../core/detect/overrides';
 import { analyzeModel, AnalyzeOptions } from './analyze';
@@ -74,7 +74,11 @@ const inspect: Handler<'moeScope/inspect'> = async (params) => {
   if (typeof params?.modelPath !== 'string' || params.modelPath.length === 0) {
     throw badParams('moeScope/inspect', 'modelPath must be a non-empty string');
   }
-  return inspectModel(params.modelPath);
+  const overrides = (params as { overrides?: unknown }).overrides;
+  return inspectWithLayers(
+    params.modelPath,
+    overrides !== undefined ? parseOverrides(overrides, 'the moeScope.layerOverrides setting') : undefined,
+  );
 };
 
 const PROVIDERS = new Set(['cuda', 'webgpu', 'cpu']);

@@ -3,7 +3,7 @@
  * shown once through the engine service, and the status bar naming the provider that ran.
  */
 import * as vscode from 'vscode';
-import type { ModelSummary } from '../core/onnx/types';
+import type { ModelInspection } from '../core/detect/outline';
 import type { Report } from '../core/report/types';
 import type { AnalyzeParams, Outcome, ParamsOf, ResultOf } from '../protocol/engine';
 import type { Config } from './config';
@@ -22,10 +22,15 @@ export function basename(uri: vscode.Uri): string {
 }
 
 /** Reads the model's structure (no weights, nothing run): safe in untrusted workspaces. */
-export async function inspectCheckpoint(deps: RunDeps, model: vscode.Uri): Promise<Outcome<ModelSummary>> {
+export async function inspectCheckpoint(deps: RunDeps, model: vscode.Uri): Promise<Outcome<ModelInspection>> {
+  const overrides = deps.config.layerOverridesFor(model);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `MoE Scope: reading ${basename(model)}` },
-    () => deps.engine.client.request('moeScope/inspect', { modelPath: model.fsPath }),
+    () =>
+      deps.engine.client.request('moeScope/inspect', {
+        modelPath: model.fsPath,
+        ...(overrides !== undefined ? { overrides } : {}),
+      }),
   );
   if (!outcome.ok) deps.engine.reportError(`Reading ${basename(model)}`, outcome.error);
   return outcome;

@@ -7,7 +7,7 @@
  * This file imports neither `vscode` nor the DOM: host, engine, CLI and webview all share it.
  */
 import type { ErrorValue } from '../core/errors';
-import type { ModelSummary } from '../core/onnx/types';
+import type { ModelInspection } from '../core/detect/outline';
 import type { CompareResult } from '../core/compare/types';
 import type { Report } from '../core/report/types';
 
@@ -35,6 +35,8 @@ export interface PingResult {
 
 export interface InspectParams {
   modelPath: string;
+  /** Layer descriptions from the moeScope.layerOverrides setting; replace the sidecar file. */
+  overrides?: unknown;
 }
 
 export interface AnalyzeParams {
@@ -84,7 +86,7 @@ export interface CompareParams {
 
 export interface EngineMethods {
   'moeScope/ping': { params: PingParams; result: PingResult };
-  'moeScope/inspect': { params: InspectParams; result: ModelSummary };
+  'moeScope/inspect': { params: InspectParams; result: ModelInspection };
   'moeScope/analyze': { params: AnalyzeParams; result: Report };
   'moeScope/compare': { params: CompareParams; result: CompareResult };
 }

@@ -5,14 +5,18 @@
  * matrices stay typed arrays (binary), never JSON number lists.
  */
 import type { ErrorValue } from '../core/errors';
+import type { LayerOutline } from '../core/detect/outline';
 import type { ModelSummary } from '../core/onnx/types';
 import type { Report } from '../core/report/types';
 
 /** Host → webview. Each is a whole snapshot, except `reveal`, which only moves the selection. */
+/** What inspection found: the file's summary and the MoE layers its graph shows (absent in old state). */
+export type PanelSummary = ModelSummary & { layers?: LayerOutline[]; searched?: string };
+
 export type ToPanel =
   | { type: 'busy'; modelPath: string; message: string; done?: number; total?: number }
   /** Inspection only: the workspace is untrusted or the user has not run the model yet. */
-  | { type: 'summary'; summary: ModelSummary; provider: string | null; notice?: string }
+  | { type: 'summary'; summary: PanelSummary; provider: string | null; notice?: string }
   | { type: 'report'; report: Report; stale?: boolean }
   | { type: 'error'; modelPath: string; error: ErrorValue }
   | { type: 'reveal'; layer?: string; sample?: number };
@@ -91,7 +95,11 @@ export function isToPanel(message: unknown): message is ToPanel {
     case 'busy':
       return typeof message.modelPath === 'string' && typeof message.message === 'string';
     case 'summary':
-      return isObject(message.summary) && Array.isArray((message.summary as { inputs?: unknown }).inputs);
+      if (!isObject(message.summary)) return false;
+      return (
+        Array.isArray(message.summary.inputs) &&
+        (message.summary.layers === undefined || Array.isArray(message.summary.layers))
+      );
     case 'report':
       return (
         isObject(message.report) &&

@@ -25,11 +25,12 @@ import {
   captureConsole,
   launchChromium,
   saveDiagnosticsIfFailed,
+  tableCells,
   waitForExpression,
 } from '../harness/chromium.mjs';
 import { openTestPage, pageApi, PAGES_DIR, type PageSite, startPageSite } from '../harness/pageServer.mjs';
 import { LogTail, repoRoot, scratchDir } from '../harness/support.mjs';
-import type { ModelSummary } from '../../src/core/onnx/types';
+import type { ModelInspection } from '../../src/core/detect/outline';
 import { isFromPanel, type FromPanel, type PanelState } from '../../src/protocol/webview';
 import { float32Extent as extent } from './colorRange';
 import type { PanelHostApi, ReportPageApi, Rgba } from './pages/reportPageApi';
@@ -107,7 +108,7 @@ describe('report views in Chromium', function () {
   };
   let demo: Report;
   let text: Report;
-  let summary: ModelSummary;
+  let summary: ModelInspection;
 
   before(async function () {
     this.timeout(300_000);
@@ -141,7 +142,7 @@ describe('report views in Chromium', function () {
 
     summary = JSON.parse(
       execFileSync(process.execPath, [CLI, 'inspect', demoModel, '--json'], { encoding: 'utf8' }),
-    ) as ModelSummary;
+    ) as ModelInspection;
     site = await startPageSite({
       prefix: 'moe-scope-report-pages-',
       index: 'report.html',
@@ -748,6 +749,23 @@ describe('report views in Chromium', function () {
       assert.equal(
         await panel.locator('[data-testid="node-count"]').textContent(),
         String(summary.nodeCount),
+      );
+      // The MoE layers inspection found in the graph, before any run.
+      assert.deepEqual(
+        await tableCells(panel.locator('section[aria-label^="MoE layers"] vscode-table-row')),
+        summary.layers.map((l) => [
+          l.id,
+          'Soft MoE',
+          String(l.experts),
+          `${l.slotsPerExpert} slots per expert`,
+        ]),
+      );
+      assert.deepEqual(
+        summary.layers.map((l) => [l.id, l.experts, l.slotsPerExpert]),
+        [
+          ['blocks.2.mlp', 8, 2],
+          ['blocks.3.mlp', 8, 2],
+        ],
       );
 
       const error = { code: 'NOT_ONNX' as const, message: 'notes.onnx is not an ONNX model.' };

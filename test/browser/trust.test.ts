@@ -1,9 +1,11 @@
 /**
  * Workspace trust in the real workbench: in a folder nobody has trusted (restricted mode), "Analyze
- * Experts" reads the model's structure but never runs it, and the panel says why.
+ * Experts" reads the model's structure (and the MoE layers its graph shows) but never runs it, and
+ * the panel says why.
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { tableCells } from '../harness/chromium.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME } from '../harness/workspace.mjs';
 import { openWorkbench, runFromPalette, tearDownWorkbench, type Workbench } from './workbench';
 
@@ -44,6 +46,14 @@ describe('workspace trust in the browser workbench', function () {
     assert.ok(
       Number(await webview.locator('[data-testid="node-count"]').textContent()) > 0,
       'the node count',
+    );
+    assert.deepEqual(
+      await tableCells(webview.locator('section[aria-label^="MoE layers"] vscode-table-row')),
+      [
+        ['blocks.2.mlp', 'Soft MoE', '8', '2 slots per expert'],
+        ['blocks.3.mlp', 'Soft MoE', '8', '2 slots per expert'],
+      ],
+      'the layers the graph shows',
     );
     assert.equal(await page.locator('.quick-input-widget:visible').count(), 0, 'no input pick');
     assert.equal(await webview.locator('[data-figure="expert-load"]').count(), 0, 'no analysis drawn');

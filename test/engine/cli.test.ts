@@ -24,6 +24,28 @@ describe('moe-scope CLI', () => {
       assert.deepEqual(summary.inputs, reference.inputs, name);
       assert.deepEqual(summary.outputs, reference.outputs, name);
       assert.equal(summary.opset, reference.opset, name);
+      // The layers the graph shows, without running it: the ones PyTorch's modules define.
+      const layers = reference.layers as {
+        id: string;
+        kind: string;
+        experts: number;
+        slotsPerExpert?: number;
+        k?: number;
+        capacity?: number;
+      }[];
+      assert.deepEqual(
+        summary.layers.map(
+          (l: { id: string; kind: string; experts?: number; slotsPerExpert?: number; k?: number }) => [
+            l.id,
+            l.kind,
+            l.experts,
+            l.slotsPerExpert ?? l.k,
+          ],
+        ),
+        layers.map((l) => [l.id, l.kind, l.experts, l.slotsPerExpert ?? l.k ?? l.capacity]),
+        name,
+      );
+      if (layers.length === 0) assert.match(summary.searched, /^searched \d+ nodes/, name);
     }
   });
 
@@ -34,6 +56,17 @@ describe('moe-scope CLI', () => {
     assert.match(run.stdout, /^inputs:\n {2}pixels +float32 +\[batch, 1, 28, 28\]$/m);
     assert.match(run.stdout, /^outputs:\n {2}logits +float32 +\[batch, 10\]$/m);
     assert.match(run.stdout, /opset 17/);
+    assert.match(
+      run.stdout,
+      /^MoE layers \(from the graph; a run confirms them[^\n]*\n {2}layer +kind +experts +source\n {2}blocks\.2\.mlp +soft_moe +8×2 slots\n {2}blocks\.3\.mlp +soft_moe +8×2 slots$/m,
+    );
+  });
+
+  it('inspect says what it searched when a model has no MoE layer', () => {
+    const dense = loadFixtures().find((f) => f.name === 'dense_vit')!;
+    const run = cli('inspect', dense.modelPath);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^MoE layers: none found \(searched \d+ nodes: \d+ Softmax and 0 TopK nodes/m);
   });
 
   it('exits 1 with one clear line, no stack trace, on a file that is not ONNX', () => {

@@ -93,11 +93,14 @@ export async function saveDiagnosticsIfFailed(test, page, prefix, tails = {}) {
 }
 
 /**
- * The text of every cell of the table rows `rows` finds (e.g. `.my-table tbody tr`), read in the
- * page in one call: how the suites compare a rendered table with the numbers behind it.
+ * The text of every cell of the table rows `rows` finds (e.g. `.my-table tbody tr`, or
+ * `vscode-table-row` elements, whose cells are their children), read in the page in one call: how
+ * the suites compare a rendered table with the numbers behind it.
  */
 export function tableCells(rows) {
-  return rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  return rows.evaluateAll((trs) =>
+    trs.map((tr) => [...(tr.cells ?? tr.children)].map((td) => td.textContent)),
+  );
 }
 
 /**

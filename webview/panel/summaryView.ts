@@ -1,4 +1,4 @@
-/** Renders a model summary (what `inspect` found) into the panel. */
+/** Renders a model summary (what `inspect` found, with the MoE layers the graph shows) into the panel. */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-table/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
@@ -6,27 +6,23 @@ import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
-import type { Dim, ModelSummary, TensorSpec } from '../../src/core/onnx/types';
+import type { LayerOutline } from '../../src/core/detect/outline';
+import type { Dim, TensorSpec } from '../../src/core/onnx/types';
+import type { PanelSummary } from '../../src/protocol/webview';
 import { el } from '../shared/dom';
 
 function shapeText(shape: Dim[] | null): string {
   return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : 'unknown';
 }
 
-function tensorTable(caption: string, tensors: TensorSpec[]): HTMLElement {
+function table(caption: string, titles: string[], widths: string[], rows: (string | Node)[][]): HTMLElement {
   const header = el(
     'vscode-table-header',
     { slot: 'header' },
-    ...['Name', 'Type', 'Shape'].map((title) => el('vscode-table-header-cell', {}, title)),
+    ...titles.map((title) => el('vscode-table-header-cell', {}, title)),
   );
-  const rows = tensors.map((t) =>
-    el(
-      'vscode-table-row',
-      {},
-      el('vscode-table-cell', {}, el('code', {}, t.name)),
-      el('vscode-table-cell', {}, t.dtype),
-      el('vscode-table-cell', {}, shapeText(t.shape)),
-    ),
+  const body = rows.map((cells) =>
+    el('vscode-table-row', {}, ...cells.map((cell) => el('vscode-table-cell', {}, cell))),
   );
   return el(
     'section',
@@ -34,14 +30,61 @@ function tensorTable(caption: string, tensors: TensorSpec[]): HTMLElement {
     el('h2', {}, caption),
     el(
       'vscode-table',
-      { zebra: '', 'bordered-rows': '', columns: JSON.stringify(['40%', '20%', '40%']) },
+      { zebra: '', 'bordered-rows': '', columns: JSON.stringify(widths) },
       header,
-      el('vscode-table-body', { slot: 'body' }, ...rows),
+      el('vscode-table-body', { slot: 'body' }, ...body),
     ),
   );
 }
 
-export function renderSummary(summary: ModelSummary, provider: string | null): HTMLElement[] {
+function tensorTable(caption: string, tensors: TensorSpec[]): HTMLElement {
+  return table(
+    caption,
+    ['Name', 'Type', 'Shape'],
+    ['40%', '20%', '40%'],
+    tensors.map((t) => [el('code', {}, t.name), t.dtype, shapeText(t.shape)]),
+  );
+}
+
+const KIND_NAMES: Record<LayerOutline['kind'], string> = {
+  soft_moe: 'Soft MoE',
+  smear: 'SMEAR',
+  topk: 'top-k',
+  expert_choice: 'expert choice',
+};
+
+function routingOf(layer: LayerOutline): string {
+  const known = (n: number | undefined) => (n === undefined ? '?' : String(n));
+  if (layer.kind === 'soft_moe') return `${known(layer.slotsPerExpert)} slots per expert`;
+  if (layer.kind === 'expert_choice') return `capacity ${known(layer.k)}`;
+  if (layer.kind === 'topk') return `k = ${known(layer.k)}`;
+  return 'weights averaged per input';
+}
+
+/** The layers the graph shows (what inspection found, before any run confirms them). */
+function layerTable(summary: PanelSummary): HTMLElement[] {
+  if (!summary.layers) return [];
+  if (summary.layers.length === 0)
+    return [
+      el('h2', {}, 'MoE layers'),
+      el('p', { 'data-testid': 'no-layers' }, `None found: ${summary.searched ?? ''}.`),
+    ];
+  return [
+    table(
+      'MoE layers (from the graph; a run confirms them)',
+      ['Layer', 'Kind', 'Experts', 'Routing'],
+      ['35%', '20%', '15%', '30%'],
+      summary.layers.map((l) => [
+        el('code', {}, l.id),
+        KIND_NAMES[l.kind],
+        l.experts === undefined ? '?' : String(l.experts),
+        routingOf(l),
+      ]),
+    ),
+  ];
+}
+
+export function renderSummary(summary: PanelSummary, provider: string | null): HTMLElement[] {
   const producer = [summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown';
   const ops = Object.entries(summary.opTypes).sort((a, b) => b[1] - a[1]);
   const facts = el(
@@ -72,6 +115,7 @@ export function renderSummary(summary: ModelSummary, provider: string | null): H
   );
   return [
     facts,
+    ...layerTable(summary),
     tensorTable('Inputs', summary.inputs),
     tensorTable('Outputs', summary.outputs),
     el('h2', {}, 'Operators'),
