@@ -52,6 +52,8 @@ const builds = [
     // report.js (+ report.css) is the standalone HTML report's script, inlined by src/core/report/html.ts.
     entryPoints: {
       panel: 'webview/panel/main.ts',
+      // The model view: the editor for .onnx files.
+      model: 'webview/model/main.ts',
       report: 'webview/report/standalone.ts',
       // The compare panel, and the standalone comparison page's script (+ compare-report.css).
       compare: 'webview/compare/main.ts',

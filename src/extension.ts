@@ -8,6 +8,7 @@ import { createRunner, registerCommands } from './host/commands';
 import { registerCompare } from './host/compare/register';
 import { Config } from './host/config';
 import { createEngineService, EngineService } from './host/engine';
+import { registerModelView } from './host/modelView';
 import { type LayerFeatures, registerLayerFeatures } from './host/layers/register';
 import { RecentModels } from './host/recentModels';
 import { ReportStore } from './host/reportStore';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     );
     registerCommands(deps);
     registerCompare(deps);
+    registerModelView(deps);
     return { engine, panels, reports, status, decorations, layers, recent };
   } catch (error) {
     void vscode.window.showErrorMessage(`MoE Scope failed to start: ${(error as Error).message}`);

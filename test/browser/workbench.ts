@@ -5,7 +5,7 @@
  * it checks.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import {
   BROWSER_RESULTS_DIR,
   captureConsole,
@@ -230,4 +230,26 @@ export function scriptSources(policy: string): string[] {
     .find(([name]) => name === 'script-src');
   assert.ok(directive, `the policy has a script-src directive: ${policy}`);
   return directive.slice(1);
+}
+
+/**
+ * The webview document that shows `selector`, for when several are open (a model view beside an
+ * analysis panel), where `Workbench.webview` would be ambiguous.
+ */
+export async function webviewWith(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} after ${timeoutMs} ms`);
+    await page.waitForTimeout(250);
+  }
 }

@@ -43,9 +43,12 @@ This program is free software; you can redistribute it and/or modify it.
 
 /**
  * Creates the workspace under the temp folder and returns `{ folder, modelPath, dispose() }`.
- * `settings` become the folder's .vscode/settings.json.
+ * `settings` become the folder's .vscode/settings.json. Unless they say otherwise, .onnx files open
+ * in VS Code's own editor there, so that suites about other features have one webview (their
+ * panel) to find; the model view's suites set `workbench.editorAssociations` themselves.
  */
 export function createTestWorkspace({ settings = {} } = {}) {
+  settings = { 'workbench.editorAssociations': { '*.onnx': 'default' }, ...settings };
   const scratch = scratchDir('moe-scope-workspace-');
   const folder = scratch.path;
   const modelPath = join(folder, DEMO_MODEL_NAME);

@@ -91,7 +91,7 @@ function render(message: ToPanel): void {
         el('h1', {}, modelName(message.summary.path)),
         ...(message.notice ? [el('p', { class: 'notice', role: 'status' }, message.notice)] : []),
         toolbar(),
-        ...renderSummary(message.summary, message.provider),
+        ...renderSummary(message.summary, { provider: message.provider }),
       );
       return;
     case 'error':

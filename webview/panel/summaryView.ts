@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import type { LayerOutline } from '../../src/core/detect/outline';
+import { KIND_NAMES } from '../../src/core/link/layerStats';
 import type { Dim, TensorSpec } from '../../src/core/onnx/types';
 import type { PanelSummary } from '../../src/protocol/webview';
 import { el } from '../shared/dom';
@@ -15,7 +16,13 @@ function shapeText(shape: Dim[] | null): string {
   return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : 'unknown';
 }
 
-function table(caption: string, titles: string[], widths: string[], rows: (string | Node)[][]): HTMLElement {
+function table(
+  caption: string,
+  titles: string[],
+  widths: string[],
+  rows: (string | Node)[][],
+  className = '',
+): HTMLElement {
   const header = el(
     'vscode-table-header',
     { slot: 'header' },
@@ -30,7 +37,12 @@ function table(caption: string, titles: string[], widths: string[], rows: (strin
     el('h2', {}, caption),
     el(
       'vscode-table',
-      { zebra: '', 'bordered-rows': '', columns: JSON.stringify(widths) },
+      {
+        zebra: '',
+        'bordered-rows': '',
+        columns: JSON.stringify(widths),
+        ...(className ? { class: className } : {}),
+      },
       header,
       el('vscode-table-body', { slot: 'body' }, ...body),
     ),
@@ -46,13 +58,6 @@ function tensorTable(caption: string, tensors: TensorSpec[]): HTMLElement {
   );
 }
 
-const KIND_NAMES: Record<LayerOutline['kind'], string> = {
-  soft_moe: 'Soft MoE',
-  smear: 'SMEAR',
-  topk: 'top-k',
-  expert_choice: 'expert choice',
-};
-
 function routingOf(layer: LayerOutline): string {
   const known = (n: number | undefined) => (n === undefined ? '?' : String(n));
   if (layer.kind === 'soft_moe') return `${known(layer.slotsPerExpert)} slots per expert`;
@@ -62,29 +67,41 @@ function routingOf(layer: LayerOutline): string {
 }
 
 /** The layers the graph shows (what inspection found, before any run confirms them). */
-function layerTable(summary: PanelSummary): HTMLElement[] {
+function layerTable(summary: PanelSummary, notes: Record<string, string> | undefined): HTMLElement[] {
   if (!summary.layers) return [];
   if (summary.layers.length === 0)
     return [
       el('h2', {}, 'MoE layers'),
       el('p', { 'data-testid': 'no-layers' }, `None found: ${summary.searched ?? ''}.`),
     ];
+  const titles = ['Layer', 'Kind', 'Experts', 'Routing', ...(notes ? ['Latest analysis'] : [])];
+  const widths = notes ? ['19%', '12%', '11%', '22%', '36%'] : ['35%', '20%', '15%', '30%'];
   return [
     table(
       'MoE layers (from the graph; a run confirms them)',
-      ['Layer', 'Kind', 'Experts', 'Routing'],
-      ['35%', '20%', '15%', '30%'],
+      titles,
+      widths,
       summary.layers.map((l) => [
         el('code', {}, l.id),
         KIND_NAMES[l.kind],
         l.experts === undefined ? '?' : String(l.experts),
         routingOf(l),
+        ...(notes ? [notes[l.id] ?? 'not in the report'] : []),
       ]),
+      // Lines from the latest analysis wrap rather than being cut off.
+      notes ? 'wrap-cells' : '',
     ),
   ];
 }
 
-export function renderSummary(summary: PanelSummary, provider: string | null): HTMLElement[] {
+export interface SummaryOptions {
+  /** The provider that ran (the panel); absent leaves the row out. */
+  provider?: string | null;
+  /** Per layer id, a line from the latest analysis (the model view). */
+  layerNotes?: Record<string, string>;
+}
+
+export function renderSummary(summary: PanelSummary, options: SummaryOptions = {}): HTMLElement[] {
   const producer = [summary.producer.name, summary.producer.version].filter(Boolean).join(' ') || 'unknown';
   const ops = Object.entries(summary.opTypes).sort((a, b) => b[1] - a[1]);
   const facts = el(
@@ -100,8 +117,9 @@ export function renderSummary(summary: PanelSummary, provider: string | null): H
     el('dd', { 'data-testid': 'node-count' }, String(summary.nodeCount)),
     el('dt', {}, 'Weights'),
     el('dd', {}, `${summary.initializerCount} initializers`),
-    el('dt', {}, 'Provider'),
-    el('dd', {}, provider ?? 'not started'),
+    ...('provider' in options
+      ? [el('dt', {}, 'Provider'), el('dd', {}, options.provider ?? 'not started')]
+      : []),
   );
   const opBadges = el(
     'p',
@@ -115,7 +133,7 @@ export function renderSummary(summary: PanelSummary, provider: string | null): H
   );
   return [
     facts,
-    ...layerTable(summary),
+    ...layerTable(summary, options.layerNotes),
     tensorTable('Inputs', summary.inputs),
     tensorTable('Outputs', summary.outputs),
     el('h2', {}, 'Operators'),

@@ -5,7 +5,7 @@
 import type { LayerSummary } from '../analysis/types';
 import type { ReportLayer } from '../report/types';
 
-const KIND_NAMES: Record<ReportLayer['kind'], string> = {
+export const KIND_NAMES: Record<ReportLayer['kind'], string> = {
   soft_moe: 'Soft MoE',
   smear: 'SMEAR',
   topk: 'top-k',
@@ -57,11 +57,16 @@ export function fixed(value: number, digits = 3): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
-/** One line for a CodeLens or a tree item: `Soft MoE 8 experts × 2 slots · CV 0.019 · entropy 0.995`. */
-export function oneLine(layer: ReportLayer): string {
+/** The measured numbers: `CV 0.019 · Switch 1.002 · entropy 0.995`. */
+export function statsLine(layer: ReportLayer): string {
   const entropy = entropyOf(layer.summary);
   return (
-    `${kindName(layer)} ${shapeText(layer)} · CV ${fixed(layer.summary.balance.cv)} · ` +
-    `Switch ${fixed(layer.summary.balance.switchAux)} · entropy ${fixed(entropy.value)}`
+    `CV ${fixed(layer.summary.balance.cv)} · Switch ${fixed(layer.summary.balance.switchAux)} · ` +
+    `entropy ${fixed(entropy.value)}`
   );
+}
+
+/** One line for a CodeLens or a tree item: `Soft MoE 8 experts × 2 slots · CV 0.019 · entropy 0.995`. */
+export function oneLine(layer: ReportLayer): string {
+  return `${kindName(layer)} ${shapeText(layer)} · ${statsLine(layer)}`;
 }
