@@ -68,6 +68,9 @@ export async function compareHandler(
     specialization: specialization(p.specialization),
   };
   const tokenizer = text(p, 'tokenizerPath');
+  const split = p.textSplit;
+  if (split !== undefined && split !== 'lines' && split !== 'whole')
+    throw bad('textSplit must be lines or whole');
   return compareModels(
     {
       modelA: text(p, 'modelA', true)!,
@@ -76,7 +79,10 @@ export async function compareHandler(
       batchSize: integer(p, 'batchSize', 1) ?? 32,
       samples: integer(p, 'samples', 0) ?? 8,
       providers: providers as ProviderName[],
-      load: tokenizer ? { tokenizer } : {},
+      load: {
+        ...(tokenizer ? { tokenizer } : {}),
+        ...(split ? { text: { split: split as 'lines' | 'whole' } } : {}),
+      },
     },
     { signal: context.signal, progress: context.progress },
   );

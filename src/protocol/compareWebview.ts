@@ -14,6 +14,8 @@ export interface CompareInputs {
   label: string;
   inputsPath?: string;
   tokenizerPath?: string;
+  /** Text inputs: one sample per line, or the whole text (a selection) as one. */
+  textSplit?: 'lines' | 'whole';
 }
 
 /** The two checkpoints a panel is about (file system paths). */
@@ -78,7 +80,8 @@ export function isCompareInputs(value: unknown): value is CompareInputs {
     typeof value.label === 'string' &&
     value.label.length <= MAX_PATH &&
     isOptionalPath(value.inputsPath) &&
-    isOptionalPath(value.tokenizerPath)
+    isOptionalPath(value.tokenizerPath) &&
+    (value.textSplit === undefined || value.textSplit === 'lines' || value.textSplit === 'whole')
   );
 }
 

@@ -75,6 +75,8 @@ export interface CompareParams {
   inputsPath?: string;
   labelsPath?: string;
   tokenizerPath?: string;
+  /** Text inputs: one sample per line (default) or the whole file as one. */
+  textSplit?: 'lines' | 'whole';
   batchSize?: number;
   limit?: number;
   /** Per-token detail kept in each report for this many first samples (default 8). */

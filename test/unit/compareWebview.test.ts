@@ -259,6 +259,10 @@ describe('compare webview messages', () => {
     assert.ok(isCompareState({ ...paths, inputs: { label: 'demo' }, ui: { layer: LAYER, sample: 2 } }));
     assert.equal(isCompareState({ modelA: paths.modelA }), false);
     assert.equal(isCompareState({ ...paths, inputs: { label: 'demo', inputsPath: 7 } }), false);
+    assert.ok(
+      isCompareState({ ...paths, inputs: { label: 'selection', inputsPath: '/t.txt', textSplit: 'whole' } }),
+    );
+    assert.equal(isCompareState({ ...paths, inputs: { label: 'notes', textSplit: 'paragraphs' } }), false);
     assert.equal(isCompareState({ ...paths, ui: 'layer' }), false);
   });
 });

@@ -39,6 +39,7 @@ function compareInputs(choice: InputChoice): CompareInputs {
     label: choice.label,
     ...(choice.inputsPath ? { inputsPath: choice.inputsPath } : {}),
     ...(choice.tokenizerPath ? { tokenizerPath: choice.tokenizerPath } : {}),
+    ...(choice.textSplit ? { textSplit: choice.textSplit } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ export function compareParams(deps: RunDeps, run: CompareRun): CompareParams {
     modelB: run.b.fsPath,
     ...(run.inputs.inputsPath ? { inputsPath: run.inputs.inputsPath } : {}),
     ...(run.inputs.tokenizerPath ? { tokenizerPath: run.inputs.tokenizerPath } : {}),
+    ...(run.inputs.textSplit ? { textSplit: run.inputs.textSplit } : {}),
     limit: config.maxInputs,
     samples: config.detailedSamples,
     providers: config.executionProviders,
