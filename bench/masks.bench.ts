@@ -22,25 +22,27 @@ function filled(value: number, shape: number[]): Tensor<'float32'> {
   return { dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
 }
 
-export async function benchMasks(root: string): Promise<void> {
-  const modelPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.onnx');
-  const inputsPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.ref', 'inputs.npy');
-  const bytes = readFileSync(modelPath);
+interface KeepCurveTimes {
+  /** 16 runs of one row, one per k. */
+  perK: number;
+  /** One run of 16 rows, whole model. */
+  batched: number;
+  /** The same 16 rows, the model split at its masks. */
+  split: number;
+}
+
+/** Times k = 1…n of one input with `points` masked: n runs, one batched run, one split run. */
+async function keepCurveTimes(
+  bytes: Uint8Array,
+  modelPath: string,
+  points: MaskPoint[],
+  one: Record<string, Tensor>,
+  n: number,
+): Promise<KeepCurveTimes> {
   const graph = indexGraph(bytes, modelPath);
-  const n = 16;
-  const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
-    layer: c.id,
-    tensor: c.tensors.combine!,
-    experts: n,
-    view: [0, 0, n, 1],
-    mask: [-1, 1, n, 1],
-    back: [0, 0, n],
-    scoreAxes: [1, 3],
-  }));
   const masked = addExpertMasks(bytes, graph, points);
   const { session } = await openSession(masked, ['cpu']);
-  const inputs = await loadInputs(inputsPath, graph.summary.inputs);
-  const pixels = inputs.batch(0, 1).pixels!;
+  const pixels = one.pixels!;
   const feedsFor = (rows: number, keep: (row: number) => number) => {
     const data = new Float32Array(rows * 784);
     for (let r = 0; r < rows; r++) data.set(pixels.data as Float32Array, r * 784);
@@ -56,7 +58,6 @@ export async function benchMasks(root: string): Promise<void> {
   };
   const batched = feedsFor(n, (r) => r + 1);
   // The same n rows with the model split at its masks: the unmasked prefix runs once.
-  const one = inputs.batch(0, 1);
   const shared = await openSharedPrefix(
     masked,
     indexGraph(masked, modelPath),
@@ -78,28 +79,53 @@ export async function benchMasks(root: string): Promise<void> {
   await oneRun();
   await nRuns();
   await sharedRun();
-  const batchedMs: number[] = [];
-  const perKMs: number[] = [];
-  const sharedMs: number[] = [];
+  const times = { perK: [] as number[], batched: [] as number[], split: [] as number[] };
   for (let round = 0; round < 30; round++) {
-    batchedMs.push(await timeMs(oneRun));
-    perKMs.push(await timeMs(nRuns));
-    sharedMs.push(await timeMs(sharedRun));
+    times.batched.push(await timeMs(oneRun));
+    times.perK.push(await timeMs(nRuns));
+    times.split.push(await timeMs(sharedRun));
   }
   await session.release();
   await shared.release();
+  return { perK: median(times.perK), batched: median(times.batched), split: median(times.split) };
+}
+
+export async function benchMasks(root: string): Promise<void> {
+  const modelPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.onnx');
+  const inputsPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.ref', 'inputs.npy');
+  const bytes = readFileSync(modelPath);
+  const graph = indexGraph(bytes, modelPath);
+  const n = 16;
+  const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
+    layer: c.id,
+    tensor: c.tensors.combine!,
+    experts: n,
+    view: [0, 0, n, 1],
+    mask: [-1, 1, n, 1],
+    back: [0, 0, n],
+    scoreAxes: [1, 3],
+  }));
+  const inputs = await loadInputs(inputsPath, graph.summary.inputs);
+  const one = inputs.batch(0, 1);
+  const all = await keepCurveTimes(bytes, modelPath, points, one, n);
   line(
-    `(d) k = 1…${n} of one input: n runs / split run`,
-    `${(median(perKMs) / median(sharedMs)).toFixed(1)}×`,
+    `(d) k = 1…${n} of one input, all layers: n runs / split run`,
+    `${(all.perK / all.split).toFixed(1)}×`,
     `≥ ${(0.7 * n).toFixed(1)}×`,
   );
-  line(
-    '    n runs / one batched run of the whole model',
-    `${(median(perKMs) / median(batchedMs)).toFixed(1)}×`,
-  );
-  line('    one batched run, split (median of 30)', `${median(sharedMs).toFixed(2)} ms`);
-  line('    one batched run of 16 rows, whole model', `${median(batchedMs).toFixed(2)} ms`);
-  line('    16 runs of one row', `${median(perKMs).toFixed(2)} ms`);
+  line('    n runs / one batched run of the whole model', `${(all.perK / all.batched).toFixed(1)}×`);
+  line('    one batched run, split (median of 30)', `${all.split.toFixed(2)} ms`);
+  line('    one batched run of 16 rows, whole model', `${all.batched.toFixed(2)} ms`);
+  line('    16 runs of one row', `${all.perK.toFixed(2)} ms`);
+  // One layer at a time (the per-layer curves): the later the layer, the more the rows share.
+  for (const point of points) {
+    const single = await keepCurveTimes(bytes, modelPath, [point], one, n);
+    line(`    ${point.layer} alone: n runs / split run`, `${(single.perK / single.split).toFixed(1)}×`);
+    line(
+      '      n runs / one batched run of the whole model',
+      `${(single.perK / single.batched).toFixed(1)}×`,
+    );
+  }
 
   const curve = async (sharedPrefix: boolean) => {
     const report = await analyzeModel({
