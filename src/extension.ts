@@ -9,6 +9,8 @@ import { registerCompare } from './host/compare/register';
 import { Config } from './host/config';
 import { createEngineService, EngineService } from './host/engine';
 import { registerModelView } from './host/modelView';
+import type { Report } from './core/report/types';
+import type { ComparePanels } from './host/compare/comparePanel';
 import { type LayerFeatures, registerLayerFeatures } from './host/layers/register';
 import { RecentModels } from './host/recentModels';
 import { ReportStore } from './host/reportStore';
@@ -28,6 +30,8 @@ export interface MoeScopeApi {
   recent: RecentModels;
   /** Hovers, CodeLens and the MoE Layers tree over the model code; Go to Source. */
   layers: LayerFeatures;
+  /** Open compare panels (and their restore from the stored comparisons). */
+  compare: ComparePanels;
 }
 
 export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefined {
@@ -41,7 +45,17 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
     const panels = new AnalysisPanels(context.extensionUri, reports, decorations);
     const recent = new RecentModels(context.globalState);
     const layers = registerLayerFeatures(context, { reports });
-    const deps = { context, config, engine, panels, status, reports, recent, isStale: layers.isStale };
+    const deps = {
+      context,
+      config,
+      engine,
+      panels,
+      status,
+      reports,
+      recent,
+      isStale: layers.isStale,
+      reportStale: (report: Report) => layers.staleness.check(report),
+    };
     panels.runner = createRunner(deps);
     context.subscriptions.push(
       reports,
@@ -51,9 +65,9 @@ export function activate(context: vscode.ExtensionContext): MoeScopeApi | undefi
       vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, panels),
     );
     registerCommands(deps);
-    registerCompare(deps);
+    const compare = registerCompare(deps);
     registerModelView(deps);
-    return { engine, panels, reports, status, decorations, layers, recent };
+    return { engine, panels, reports, status, decorations, layers, recent, compare };
   } catch (error) {
     void vscode.window.showErrorMessage(`MoE Scope failed to start: ${(error as Error).message}`);
     return undefined;

@@ -27,6 +27,8 @@ export interface CommandDeps {
   recent: RecentModels;
   /** Whether a checkpoint changed since its stored report (undefined: no report). */
   isStale: (modelPath: string) => Promise<boolean | undefined>;
+  /** Whether the checkpoint a report was made from has changed since (SHA-256). */
+  reportStale: (report: Report) => Promise<boolean>;
 }
 
 const UNTRUSTED_NOTICE =

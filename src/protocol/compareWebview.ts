@@ -27,7 +27,13 @@ export interface ComparedPaths {
 /** Host → webview: each message is a whole snapshot of what the panel shows. */
 export type ToCompare =
   | (ComparedPaths & { type: 'busy'; message: string; done?: number; total?: number })
-  | (ComparedPaths & { type: 'comparison'; result: CompareResult; inputs: CompareInputs })
+  | (ComparedPaths & {
+      type: 'comparison';
+      result: CompareResult;
+      inputs: CompareInputs;
+      /** Shown again after a reload, from the stored comparison; `stale`: a checkpoint changed since. */
+      restored?: { stale: boolean };
+    })
   | (ComparedPaths & { type: 'error'; error: ErrorValue })
   /** Nothing to show yet (a restored panel, an untrusted workspace); `canRun` offers "Compare again". */
   | (ComparedPaths & { type: 'notice'; notice: string; canRun: boolean });
@@ -134,7 +140,12 @@ export function isToCompare(message: unknown): message is ToCompare {
         (message.total === undefined || typeof message.total === 'number')
       );
     case 'comparison':
-      return isCompareResult(message.result) && isCompareInputs(message.inputs);
+      return (
+        isCompareResult(message.result) &&
+        isCompareInputs(message.inputs) &&
+        (message.restored === undefined ||
+          (isObject(message.restored) && typeof message.restored.stale === 'boolean'))
+      );
     case 'error':
       return isObject(message.error) && typeof message.error.message === 'string';
     case 'notice':

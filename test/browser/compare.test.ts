@@ -18,6 +18,7 @@ import {
   repoRoot,
   tableCells,
   waitForExpression,
+  waitForWorkbench,
 } from '../harness/codeServer.mjs';
 import { createTestWorkspace, DEMO_MODEL_NAME } from '../harness/workspace.mjs';
 import { extent } from './colorRange';
@@ -317,5 +318,24 @@ describe('compare checkpoints in the browser workbench', function () {
     const script = scriptSources(policy);
     assert.equal(script.length, 1, `one script source: ${script.join(' ')}`);
     assert.match(script[0]!, /^'nonce-[A-Za-z0-9+/_=-]{16,}'$/);
+  });
+
+  it('shows the stored comparison again after the window reloads, without running either model', async () => {
+    await page.reload();
+    await waitForWorkbench(page);
+    const restored = webview.locator('[data-testid="restored"]');
+    await restored.waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(
+      await restored.textContent(),
+      'This comparison is from an earlier session; the checkpoints are unchanged.',
+    );
+    assert.equal(
+      await webview.locator('[data-testid="prediction-agreement"]').textContent(),
+      `predictions agree on ${percent(expected.comparison.predictionAgreement!)}`,
+    );
+    const difference = webview.locator('[data-figure="load-difference"] canvas[role="application"]');
+    assert.ok(await drewSomething(difference), 'the B − A heatmap drew pixels');
+    // Nothing ran: a reload starts without a provider in the status bar.
+    assert.equal(await page.locator('.statusbar-item', { hasText: 'MoE: cpu' }).count(), 0);
   });
 });

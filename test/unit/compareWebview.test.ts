@@ -25,7 +25,7 @@ import {
   pairColumns,
   sampleGrids,
 } from '../../webview/compare/matrices';
-import { comparisonFromJson } from '../../webview/compare/readComparison';
+import { comparisonFromJson } from '../../src/core/compare/read';
 import { readCompareState } from '../../webview/compare/state';
 import { expertMass } from '../../webview/report/routing';
 import { maxAbsDiff, referenceTensor } from '../support/reference';
@@ -253,6 +253,10 @@ describe('compare webview messages', () => {
     assert.equal(isToCompare({ ...snapshots[1], result: { ...result, a: { ...a, schema: 'x' } } }), false);
     assert.equal(isToCompare({ ...snapshots[0], modelB: undefined }), false);
     assert.equal(isToCompare({ ...snapshots[3], canRun: 'yes' }), false);
+    // A comparison shown again after a reload says whether a checkpoint changed since.
+    assert.ok(isToCompare({ ...snapshots[1], restored: { stale: true } }));
+    assert.equal(isToCompare({ ...snapshots[1], restored: { stale: 'yes' } }), false);
+    assert.equal(isToCompare({ ...snapshots[1], restored: true }), false);
   });
 
   it('restores state that names both checkpoints, and nothing else', () => {

@@ -6,9 +6,13 @@
  * editor; checkpoints that read different inputs are refused with the reason.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareResult } from '../../src/core/compare/types';
+import { COMPARE_VIEW_TYPE } from '../../src/host/compare/comparePanel';
+import { ComparisonStore } from '../../src/host/compare/comparisonStore';
 import type { InputRequest } from '../../src/host/inputChoice';
 import { demoUri, EXTENSION_ID, moeScope, waitFor, workspaceUri } from './helpers';
 
@@ -112,6 +116,64 @@ describe('compare checkpoints in VS Code', () => {
       'the Python file stays visible in the first column',
     );
     assert.equal(api.status.text, '$(circuit-board) MoE: cpu', 'the status bar names the provider that ran');
+  });
+
+  it('restores a compare panel after a reload from the stored comparison, marked stale once a checkpoint changes', async () => {
+    const api = await moeScope();
+    const result = await compareCheckpoints(demoUri(), [demoUri(), permuted]);
+    assert.ok(result);
+    await vscode.commands.executeCommand('workbench.action.closeAllGroups');
+    await waitFor('compare panels to close', () => compareTabs().length === 0);
+    const state = { modelA: demoUri().fsPath, modelB: permuted.fsPath, inputs: { label: 'demo' } };
+    const restore = async () => {
+      const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'restored', vscode.ViewColumn.One);
+      await api.compare.deserializeWebviewPanel(panel, state);
+      const entry = api.compare.all.find((p) => p.panel === panel);
+      assert.ok(entry, 'the restored panel is MoE Scope’s');
+      return entry.lastMessage;
+    };
+    const shown = await restore();
+    assert.equal(shown?.type, 'comparison');
+    if (shown?.type !== 'comparison') return;
+    // The stored run, not a new one: the same reports and numbers, and nothing has changed since.
+    assert.equal(shown.result.a.createdAt, result.a.createdAt);
+    assert.equal(shown.result.b.createdAt, result.b.createdAt);
+    assert.deepEqual(
+      shown.result.comparison.layers.map((l) => l.matching),
+      result.comparison.layers.map((l) => l.matching),
+    );
+    assert.deepEqual(shown.restored, { stale: false });
+
+    // Checkpoint B replaced by another file: the stored comparison no longer describes it.
+    await vscode.workspace.fs.copy(demoUri(), permuted, { overwrite: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllGroups');
+    const again = await restore();
+    assert.equal(again?.type === 'comparison' && again.restored?.stale, true);
+    await vscode.workspace.fs.copy(fixture('compare', 'softmoe_vit_permuted.onnx'), permuted, {
+      overwrite: true,
+    });
+  });
+
+  it('keeps comparisons across sessions: a new store reads back the saved one, typed matrices included', async () => {
+    const result = await compareCheckpoints(demoUri(), [demoUri(), permuted]);
+    assert.ok(result);
+    const storage = vscode.Uri.file(mkdtempSync(join(tmpdir(), 'moe-scope-comparisons-')));
+    const pair = { a: demoUri(), b: permuted };
+    const inputs = { label: 'Fashion-MNIST test set (bundled)' };
+    await new ComparisonStore(storage).put(pair, { inputs, result });
+    const back = await new ComparisonStore(storage).get(pair);
+    assert.ok(back, 'read back by a store that never saw it');
+    assert.deepEqual(back.inputs, inputs);
+    assert.equal(back.result.a.createdAt, result.a.createdAt);
+    assert.deepEqual(back.result.comparison, result.comparison);
+    const combine = back.result.a.perSample![0]!.layers['blocks.2.mlp']!.combine!;
+    assert.ok(combine.data instanceof Float32Array);
+    assert.deepEqual(combine.data, result.a.perSample![0]!.layers['blocks.2.mlp']!.combine!.data);
+    assert.equal(
+      await new ComparisonStore(storage).get({ a: permuted, b: demoUri() }),
+      undefined,
+      'per ordered pair',
+    );
   });
 
   it('takes the right-clicked file of a selection as A, and refuses three selected checkpoints', async () => {

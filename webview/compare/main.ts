@@ -54,6 +54,17 @@ function rerunButton(): HTMLElement {
   return tools;
 }
 
+/** Over a comparison shown again after a reload: from when, and whether a checkpoint changed since. */
+function restoredNotice(stale: boolean): HTMLElement {
+  return el(
+    'p',
+    { class: 'notice', role: 'status', 'data-testid': 'restored' },
+    stale
+      ? 'This comparison is from an earlier session, and a checkpoint has changed since. Compare again to update it.'
+      : 'This comparison is from an earlier session; the checkpoints are unchanged.',
+  );
+}
+
 function render(message: ToCompare): void {
   clear();
   remember({ modelA: message.modelA, modelB: message.modelB });
@@ -78,7 +89,7 @@ function render(message: ToCompare): void {
     case 'comparison': {
       remember({ modelA: message.modelA, modelB: message.modelB, inputs: message.inputs });
       const holder = el('div');
-      app.replaceChildren(holder);
+      app.replaceChildren(...(message.restored ? [restoredNotice(message.restored.stale)] : []), holder);
       view = renderComparison(holder, message.result, {
         state: state?.ui,
         inputsLabel: message.inputs.label,

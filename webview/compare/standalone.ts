@@ -9,7 +9,7 @@ import { describeError, toErrorValue } from '../../src/core/errors';
 import { el } from '../shared/dom';
 import { downloadExport, followSystemTheme, saveHash, stateFromHash } from '../shared/standalonePage';
 import { renderComparison } from './compareView';
-import { comparisonFromJson } from './readComparison';
+import { comparisonFromJson } from '../../src/core/compare/read';
 import type { CompareUiState } from './state';
 
 const HASH_KEYS = ['layer', 'sample'] as const;

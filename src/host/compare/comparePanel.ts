@@ -1,8 +1,9 @@
 /**
  * The compare panel: one webview per pair of checkpoints, opened beside the active editor. Like the
  * analysis panel it waits for the webview's "ready", then sends whole snapshots (only the latest is
- * kept until then). The comparison itself lives only in the open panel: a panel restored after a
- * reload knows its two checkpoints and inputs from the webview state and offers to compare again.
+ * kept until then). A panel restored after a reload knows its two checkpoints and inputs from the
+ * webview state; it shows the pair's stored comparison (marked stale when a checkpoint changed), or
+ * offers to compare again when there is none.
  */
 import * as vscode from 'vscode';
 import type { CompareResult } from '../../core/compare/types';
@@ -92,9 +93,13 @@ function keyOf(pair: CheckpointPair): string {
   return `${pair.a.toString()}\n${pair.b.toString()}`;
 }
 
+/** Shows a restored panel's stored comparison; false when there is none (set by the command layer). */
+export type CompareRestore = (panel: ComparePanel) => Promise<boolean>;
+
 export class ComparePanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly panels = new Map<string, ComparePanel>();
   rerun: CompareRerun = async () => {};
+  restore: CompareRestore = async () => false;
 
   constructor(readonly extensionUri: vscode.Uri) {}
 
@@ -126,6 +131,7 @@ export class ComparePanels implements vscode.WebviewPanelSerializer, vscode.Disp
     }
     const target = this.adopt(panel, { a: vscode.Uri.file(state.modelA), b: vscode.Uri.file(state.modelB) });
     target.inputs = state.inputs;
+    if (await this.restore(target)) return;
     target.post({
       type: 'notice',
       ...target.paths,

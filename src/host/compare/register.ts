@@ -15,6 +15,7 @@ import { pickInputs, resolveInputs } from '../pickInputs';
 import { inspectCheckpoint } from '../runEngine';
 import { chooseCheckpoints, type CheckpointPair } from './chooseCheckpoints';
 import { COMPARE_VIEW_TYPE, ComparePanel, ComparePanels } from './comparePanel';
+import { ComparisonStore } from './comparisonStore';
 import { runComparison } from './runComparison';
 
 const UNTRUSTED =
@@ -66,6 +67,7 @@ async function chooseInputs(
 export function registerCompare(deps: CommandDeps): ComparePanels {
   const { context } = deps;
   const panels = new ComparePanels(context.extensionUri);
+  const store = new ComparisonStore(context.storageUri);
 
   /** Runs a pair; the pair's open panel (if any) shows the progress, and then the result or error. */
   async function compare(pair: CheckpointPair, inputs: CompareInputs): Promise<CompareResult | undefined> {
@@ -84,6 +86,7 @@ export function registerCompare(deps: CommandDeps): ComparePanels {
       return undefined;
     }
     panels.open(pair).post({ type: 'comparison', ...paths, result: outcome.value, inputs });
+    void store.put(pair, { inputs, result: outcome.value });
     return outcome.value;
   }
 
@@ -94,6 +97,20 @@ export function registerCompare(deps: CommandDeps): ComparePanels {
     }
     const inputs = panel.inputs ?? (await chooseInputs(deps, panel.pair.a, undefined));
     if (inputs) await compare(panel.pair, inputs);
+  };
+
+  panels.restore = async (panel) => {
+    const stored = await store.get(panel.pair);
+    if (!stored) return false;
+    const changed = await Promise.all([stored.result.a, stored.result.b].map((r) => deps.reportStale(r)));
+    panel.post({
+      type: 'comparison',
+      ...panel.paths,
+      result: stored.result,
+      inputs: stored.inputs,
+      restored: { stale: changed.some(Boolean) },
+    });
+    return true;
   };
 
   context.subscriptions.push(
