@@ -75,7 +75,7 @@ function layerTable(summary: PanelSummary, notes: Record<string, string> | undef
       el('p', { 'data-testid': 'no-layers' }, `None found: ${summary.searched ?? ''}.`),
     ];
   const titles = ['Layer', 'Kind', 'Experts', 'Routing', ...(notes ? ['Latest analysis'] : [])];
-  const widths = notes ? ['19%', '12%', '11%', '22%', '36%'] : ['35%', '20%', '15%', '30%'];
+  const widths = notes ? ['21%', '12%', '13%', '20%', '34%'] : ['35%', '20%', '15%', '30%'];
   return [
     table(
       'MoE layers (from the graph; a run confirms them)',
