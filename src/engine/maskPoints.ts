@@ -6,6 +6,8 @@
  *   SMEAR:    probabilities [B, E] that weight the expert parameters; scores = the probabilities.
  *   Top-k:    the dense gate matrix [B, m, E] built by ScatterElements from the chosen experts'
  *             weights; scores = routed weight per expert. Remaining weights are not renormalised.
+ *   Expert choice: the gates [B, E, capacity] each expert gives the tokens it chose; scores = gate
+ *             mass per expert. Other experts' gates are left as they are.
  */
 import type { MoeLayer } from '../core/detect/confirm';
 import type { GraphIndex } from '../core/onnx/graph';
@@ -79,6 +81,8 @@ export function maskPointFor(graph: GraphIndex, layer: MoeLayer, renormalize = f
       return { layer: layer.id, tensor: gates, experts: n, mask: [-1, 1, n], scoreAxes: [1] };
     }
     case 'expert_choice':
-      return `${layer.id}: expert-choice ablation is not supported yet`;
+      // Gates [B, experts, capacity]: a dropped expert's chosen tokens get nothing from it.
+      if (!layer.tensors.gates) return `${layer.id}: no gate tensor to mask`;
+      return { layer: layer.id, tensor: layer.tensors.gates, experts: n, mask: [-1, n, 1], scoreAxes: [2] };
   }
 }

@@ -54,8 +54,12 @@ function inputContext(
   };
 }
 
+/**
+ * Whether some layer can have experts dropped: every kind can, except fused MoE operators, which
+ * mix their experts inside the kernel (their reports name only the router logits).
+ */
 function studiable(report: Report): boolean {
-  return report.layers.some((l) => l.kind !== 'expert_choice');
+  return report.layers.some((l) => !(l.kind === 'topk' && l.tensors.topkIndices === undefined));
 }
 
 export function createRunner(deps: CommandDeps): PanelRunner {

@@ -181,6 +181,7 @@ describe('masked rows split at the masks (shared prefix)', function () {
     ['softmoe_vit_opset13', {}],
     ['smear_vit', {}],
     ['topk_vit', {}],
+    ['expert_choice_vit', {}],
     ['text_topk', {}],
   ];
   for (const [name, variant] of cases) {

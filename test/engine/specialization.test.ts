@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInputs } from '../../src/core/data';
+import type { MoeScopeError } from '../../src/core/errors';
 import { indexGraph } from '../../src/core/onnx/graph';
 import { addExpertMasks, keepInputName, maskInputName } from '../../src/core/onnx/masks';
 import { analyzeModel } from '../../src/engine/analyze';
@@ -105,8 +106,8 @@ describe('expert-subset specialization', function () {
     );
   });
 
-  it('SMEAR and top-k layers get the analogous ablation (routing weight zeroed, not renormalised)', async () => {
-    for (const name of ['smear_vit', 'topk_vit']) {
+  it('SMEAR, top-k and expert-choice layers get the analogous ablation (routing weight zeroed, not renormalised)', async () => {
+    for (const name of ['smear_vit', 'topk_vit', 'expert_choice_vit']) {
       const fixture = fixtures.find((f) => f.name === name)!;
       const report = await analyzeModel({
         modelPath: fixture.modelPath,
@@ -126,6 +127,22 @@ describe('expert-subset specialization', function () {
         assert.ok(curve.ranked.kl[0]! > 0, `${name} ${curve.layer}: keeping one expert changes the outputs`);
       }
     }
+  });
+});
+
+describe('specialization of a model whose experts cannot be dropped', function () {
+  this.timeout(60_000);
+
+  it('fused com.microsoft.MoE: a clear BAD_REQUEST naming the layer and why, not a crash', async () => {
+    const fixture = loadFixtures().find((f) => f.name === 'fused_moe')!;
+    await assert.rejects(
+      analyzeModel({ modelPath: fixture.modelPath, limit: 4, samples: 0, specialization: { inputs: 4 } }),
+      (error: MoeScopeError) =>
+        error.code === 'BAD_REQUEST' &&
+        /^Specialization needs a maskable MoE layer and a model output: moe: no dense gate matrix to mask \(the experts are mixed inside a fused operator\)\.$/.test(
+          error.message,
+        ),
+    );
   });
 });
 
