@@ -67,7 +67,7 @@ function formatSpecialization(s: Specialization): string[] {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const metric = s.baseline.accuracy !== undefined ? 'accuracy' : 'agreement';
   const lines = [
-    `specialization (Algorithm 1, ${s.subsets} subsets, ${s.renormalized ? 'dropped logits −∞, combine renormalised' : 'combine weights not renormalised'}) on ${s.inputs} inputs; ` +
+    `specialization (Algorithm 1, ${s.subsets} subsets, ${s.renormalized ? 'dropped logits −∞, combine renormalised' : 'dropped experts zeroed, other weights not renormalised'}) on ${s.inputs} inputs; ` +
       `full model ${metric} ${s.baseline.accuracy !== undefined ? pct(s.baseline.accuracy) : '100%'}`,
     '',
     table(
