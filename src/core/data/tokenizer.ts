@@ -52,6 +52,29 @@ async function readJson(path: string, maxBytes: number): Promise<unknown> {
   }
 }
 
+/**
+ * Hugging Face's Whitespace pre-tokenizer splits on `\w+|[^\w\s]+` with Unicode word characters
+ * ("café" is one word); the JavaScript library runs that pattern without the `u` flag, where `\w`
+ * is ASCII only, and splits "café" into "caf" + "é". Each Whitespace pre-tokenizer (also inside a
+ * Sequence) becomes the same split over Unicode classes, which the library compiles with `u`.
+ */
+const UNICODE_WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}';
+const UNICODE_WHITESPACE = {
+  type: 'Split',
+  pattern: { Regex: `[${UNICODE_WORD}]+|[^${UNICODE_WORD}\\s]+` },
+  behavior: 'Isolated',
+  invert: true,
+};
+
+export function unicodeWhitespace(preTokenizer: unknown): unknown {
+  if (!preTokenizer || typeof preTokenizer !== 'object') return preTokenizer;
+  const spec = preTokenizer as { type?: unknown; pretokenizers?: unknown };
+  if (spec.type === 'Whitespace') return UNICODE_WHITESPACE;
+  if (spec.type === 'Sequence' && Array.isArray(spec.pretokenizers))
+    return { ...spec, pretokenizers: spec.pretokenizers.map(unicodeWhitespace) };
+  return preTokenizer;
+}
+
 /** Loads `tokenizer.json` (and a sibling tokenizer_config.json when present). */
 export async function loadTokenizer(path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<TextTokenizer> {
   const json = await readJson(path, maxBytes);
@@ -79,10 +102,10 @@ export async function loadTokenizer(path: string, maxBytes = DEFAULT_MAX_BYTES):
     tokenizer = new Tokenizer(
       {
         normalizer: null,
-        pre_tokenizer: null,
         post_processor: null,
         decoder: null,
         ...spec,
+        pre_tokenizer: unicodeWhitespace(spec.pre_tokenizer ?? null),
         added_tokens: spec.added_tokens ?? [],
       },
       config,

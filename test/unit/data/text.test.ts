@@ -53,6 +53,33 @@ describe('text inputs', () => {
     ]);
   });
 
+  it('splits words on Unicode word characters, as Hugging Face’s Whitespace pre-tokenizer does', async () => {
+    const dir = tempDir();
+    try {
+      // A WordLevel vocabulary with accented words, its Whitespace split inside a Sequence.
+      const vocab = { '[UNK]': 0, café: 1, naïve: 2, straße: 3, ',': 4, is: 5, the: 6, '[PAD]': 7 };
+      const path = join(dir.path, 'accents.tokenizer.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          version: '1.0',
+          model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
+          normalizer: { type: 'Lowercase' },
+          pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Whitespace' }] },
+        }),
+      );
+      const set = await loadText(['The café, naïve', 'straße is über'], path, IDS, { split: 'lines' });
+      assert.deepEqual(set.tokens, [
+        ['the', 'café', ',', 'naïve'],
+        ['straße', 'is', 'über', '[PAD]'],
+      ]);
+      // "über" is not in the vocabulary (id of [UNK]); the shorter line is padded with [PAD].
+      assert.deepEqual(ids(set.batch(0, 2).input_ids!.data), [6, 1, 4, 2, 3, 5, 0, 7]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it('truncates to the static sequence length and fills an attention mask', async () => {
     const specs: TensorSpec[] = [
       { name: 'input_ids', dtype: 'int64', shape: ['batch', 4] },
