@@ -30,15 +30,24 @@ function integer(p: Record<string, unknown>, key: string, least: number): number
   return value;
 }
 
+/** `p[key]` when it is one of `allowed`; `name` is how the error names the field. */
+function oneOf<T extends string>(
+  p: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+  name = key,
+): T | undefined {
+  if (p[key] === undefined) return undefined;
+  if (!allowed.includes(p[key] as T)) throw bad(`${name} must be ${allowed.join(' or ')}`);
+  return p[key] as T;
+}
+
 function specialization(value: unknown): CompareOptions['specialization'] {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw bad('specialization must be an object');
   const s = value as Record<string, unknown>;
-  const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-    if (s[key] === undefined) return undefined;
-    if (!allowed.includes(s[key] as T)) throw bad(`specialization.${key} must be ${allowed.join(' or ')}`);
-    return s[key] as T;
-  };
+  const pick = <T extends string>(key: string, allowed: readonly T[]) =>
+    oneOf(s, key, allowed, `specialization.${key}`);
   if (s.renormalize !== undefined && typeof s.renormalize !== 'boolean')
     throw bad('specialization.renormalize must be true or false');
   const seeds = integer(s, 'seeds', 1);
@@ -68,9 +77,7 @@ export async function compareHandler(
     specialization: specialization(p.specialization),
   };
   const tokenizer = text(p, 'tokenizerPath');
-  const split = p.textSplit;
-  if (split !== undefined && split !== 'lines' && split !== 'whole')
-    throw bad('textSplit must be lines or whole');
+  const split = oneOf(p, 'textSplit', ['lines', 'whole'] as const);
   return compareModels(
     {
       modelA: text(p, 'modelA', true)!,
@@ -81,7 +88,7 @@ export async function compareHandler(
       providers: providers as ProviderName[],
       load: {
         ...(tokenizer ? { tokenizer } : {}),
-        ...(split ? { text: { split: split as 'lines' | 'whole' } } : {}),
+        ...(split ? { text: { split } } : {}),
       },
     },
     { signal: context.signal, progress: context.progress },

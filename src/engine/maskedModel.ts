@@ -143,7 +143,6 @@ export async function openSharedPrefix(
   let suffix: InferenceSession | undefined;
   try {
     prefix = await open(built.bytes);
-    const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
     const both = Object.fromEntries(
       Object.entries(probe[0]).map(([name, t]) => {
         const joined = replicateAlong(t, 0, 1, [0, 0]);
@@ -154,8 +153,7 @@ export async function openSharedPrefix(
     );
     const run = (inputs: Record<string, Tensor>) => runAll(prefix!, feedsFor(prefix!, inputs), built.outputs);
     const [one, two, joined] = [await run(probe[0]), await run(probe[1]), await run(both)];
-    const dtypes = Object.fromEntries(built.outputs.map((name) => [name, one[name]!.dtype]));
-    suffix = await open(buildSuffix(bytes, index, plan, dtypes, outputs));
+    // Check the cut before building and loading the suffix, which a failed check would not use.
     const crossings = new Map<string, Crossing>();
     for (const name of built.outputs) {
       const crossing = crossingOf(one[name]!, two[name]!, joined[name]!);
@@ -167,20 +165,19 @@ export async function openSharedPrefix(
       if (crossing === 'constant' || crossing?.axis !== 0 || crossing.block !== 1)
         throw new Error(`${name} is not one row per input`);
     }
+    const dtypes = Object.fromEntries(built.outputs.map((name) => [name, one[name]!.dtype]));
+    suffix = await open(buildSuffix(bytes, index, plan, dtypes, outputs));
     const model: MaskedModel = {
       mode: 'shared-prefix',
       async run(batch, sources, maskFeeds, wanted) {
         const cut = await runAll(prefix!, feedsFor(prefix!, batch), built.outputs);
         const tensors: Record<string, Tensor> = {};
         for (const name of plan.cut) {
-          if (modelInputs.has(name)) tensors[name] = replicateAlong(batch[name]!, 0, 1, sources);
-          else {
-            const crossing = crossings.get(name)!;
-            tensors[name] =
-              crossing === 'constant'
-                ? cut[name]!
-                : replicateAlong(cut[name]!, crossing.axis, crossing.block, sources);
-          }
+          const crossing = crossings.get(name);
+          // Model inputs the suffix reads come straight from the batch, one row per input.
+          if (!crossing) tensors[name] = replicateAlong(batch[name]!, 0, 1, sources);
+          else if (crossing === 'constant') tensors[name] = cut[name]!;
+          else tensors[name] = replicateAlong(cut[name]!, crossing.axis, crossing.block, sources);
         }
         const feeds = { ...feedsFor(suffix!, tensors) };
         for (const name of suffix!.inputNames) if (maskFeeds[name]) feeds[name] = maskFeeds[name];

@@ -10,6 +10,7 @@ import { statsLine } from '../core/link/layerStats';
 import type { Report } from '../core/report/types';
 import { FromModelView, isFromModelView, LatestAnalysis, ToModelView } from '../protocol/modelView';
 import type { CommandDeps } from './commands';
+import { inspectParams } from './runEngine';
 import { setUpPanel } from './webviewHtml';
 
 export const MODEL_VIEW_TYPE = 'moeScope.model';
@@ -65,11 +66,8 @@ class ModelView {
   async show(): Promise<void> {
     if (!this.ready) return;
     const { deps, uri } = this;
-    const overrides = deps.config.layerOverridesFor(uri);
-    const inspection = await deps.engine.client.request('moeScope/inspect', {
-      modelPath: uri.fsPath,
-      ...(overrides !== undefined ? { overrides } : {}),
-    });
+    // Not inspectCheckpoint: the view shows a failure itself, without a notification.
+    const inspection = await deps.engine.client.request('moeScope/inspect', inspectParams(deps.config, uri));
     if (!inspection.ok) {
       this.post({ type: 'error', modelPath: uri.fsPath, error: inspection.error });
       return;

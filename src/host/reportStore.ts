@@ -11,8 +11,9 @@ import { reportToJson } from '../core/report/json';
 import { reportFromJson } from '../core/report/read';
 import type { Report } from '../core/report/types';
 
-function fileNameFor(modelPath: string): string {
-  return `${createHash('sha256').update(modelPath).digest('hex').slice(0, 24)}.json`;
+/** A stable, file-system-safe name for what is stored under `key` (a checkpoint path, a pair of them). */
+export function fileNameFor(key: string): string {
+  return `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.json`;
 }
 
 export class ReportStore implements vscode.Disposable {

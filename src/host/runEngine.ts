@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelInspection } from '../core/detect/outline';
 import type { Report } from '../core/report/types';
-import type { AnalyzeParams, Outcome, ParamsOf, ResultOf } from '../protocol/engine';
+import type { AnalyzeParams, InspectParams, Outcome, ParamsOf, ResultOf } from '../protocol/engine';
 import type { Config } from './config';
 import type { EngineService } from './engine';
 import type { InputChoice } from './inputChoice';
@@ -21,16 +21,17 @@ export function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.path;
 }
 
+/** The engine's inspect request for a checkpoint: its path and the layer overrides the settings give it. */
+export function inspectParams(config: Config, model: vscode.Uri): InspectParams {
+  const overrides = config.layerOverridesFor(model);
+  return { modelPath: model.fsPath, ...(overrides !== undefined ? { overrides } : {}) };
+}
+
 /** Reads the model's structure (no weights, nothing run): safe in untrusted workspaces. */
 export async function inspectCheckpoint(deps: RunDeps, model: vscode.Uri): Promise<Outcome<ModelInspection>> {
-  const overrides = deps.config.layerOverridesFor(model);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `MoE Scope: reading ${basename(model)}` },
-    () =>
-      deps.engine.client.request('moeScope/inspect', {
-        modelPath: model.fsPath,
-        ...(overrides !== undefined ? { overrides } : {}),
-      }),
+    () => deps.engine.client.request('moeScope/inspect', inspectParams(deps.config, model)),
   );
   if (!outcome.ok) deps.engine.reportError(`Reading ${basename(model)}`, outcome.error);
   return outcome;

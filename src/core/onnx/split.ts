@@ -19,6 +19,8 @@ export interface MaskSplit {
   suffixNodes: Set<number>;
   /** Tensors the suffix reads from the prefix or from the model's inputs, in first-use order. */
   cut: string[];
+  /** The cut tensors the prefix computes (the cut without the model's inputs): its outputs, the suffix's added inputs. */
+  computed: string[];
   /** Of the requested extra outputs, those the prefix computes (the rest come from the suffix). */
   prefixExtras: string[];
   suffixExtras: string[];
@@ -110,7 +112,9 @@ export function planMaskSplit(
   });
   const suffixExtras = extras.filter((name) => !prefixExtras.includes(name));
   const prefixNodes = ancestors(index, [...cut, ...prefixExtras], dependentNodes);
-  return { prefixNodes, suffixNodes, cut, prefixExtras, suffixExtras };
+  const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
+  const computed = cut.filter((name) => !modelInputs.has(name));
+  return { prefixNodes, suffixNodes, cut, computed, prefixExtras, suffixExtras };
 }
 
 export interface PartSpec {
@@ -171,8 +175,7 @@ export function buildPrefix(
   index: GraphIndex,
   split: MaskSplit,
 ): { bytes: Uint8Array; outputs: string[] } {
-  const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
-  const outputs = [...split.cut.filter((name) => !modelInputs.has(name)), ...split.prefixExtras];
+  const outputs = [...split.computed, ...split.prefixExtras];
   return { bytes: buildPart(bytes, index, { nodes: split.prefixNodes, inputs: [], outputs }), outputs };
 }
 
@@ -187,13 +190,10 @@ export function buildSuffix(
   dtypes: Record<string, string>,
   outputs: readonly string[],
 ): Uint8Array {
-  const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
   return buildPart(bytes, index, {
     nodes: split.suffixNodes,
     // Model inputs the suffix reads stay inputs of their own (kept by buildPart).
-    inputs: split.cut
-      .filter((name) => !modelInputs.has(name))
-      .map((name) => ({ name, dtype: dtypes[name] ?? inferDtype(index, name) })),
+    inputs: split.computed.map((name) => ({ name, dtype: dtypes[name] ?? inferDtype(index, name) })),
     outputs: [...outputs, ...split.suffixExtras],
   });
 }

@@ -3,13 +3,13 @@
  * that a compare panel restored after a reload shows it again without running either model. Read
  * lazily, per pair, when a panel asks.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { comparisonToJson } from '../../core/compare/json';
 import { reviveComparison } from '../../core/compare/read';
 import type { CompareResult } from '../../core/compare/types';
 import { isCompareInputs, type CompareInputs } from '../../protocol/compareWebview';
+import { fileNameFor } from '../reportStore';
 import type { CheckpointPair } from './chooseCheckpoints';
 
 export interface StoredComparison {
@@ -28,9 +28,7 @@ export class ComparisonStore {
   constructor(private readonly storage: vscode.Uri | undefined) {}
 
   private fileFor(pair: CheckpointPair): vscode.Uri | undefined {
-    if (!this.storage) return undefined;
-    const name = createHash('sha256').update(keyOf(pair)).digest('hex').slice(0, 24);
-    return vscode.Uri.joinPath(this.storage, 'comparisons', `${name}.json`);
+    return this.storage && vscode.Uri.joinPath(this.storage, 'comparisons', fileNameFor(keyOf(pair)));
   }
 
   async put(pair: CheckpointPair, stored: StoredComparison): Promise<void> {
