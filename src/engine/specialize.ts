@@ -110,7 +110,11 @@ export async function runSpecialization(
   const runner = new MaskedRunner(context);
   const notes: string[] = [];
   const groups: { name: string; layers: MaskPoint[] }[] = [];
-  if (scope !== 'all') for (const p of points) groups.push({ name: p.layer, layers: [p] });
+  // With one maskable layer, its own curve is the all-layers curve.
+  if (scope !== 'all' || points.length === 1)
+    for (const p of points) groups.push({ name: p.layer, layers: [p] });
+  if (scope === 'all' && points.length === 1)
+    notes.push(`${points[0]!.layer} is the only maskable MoE layer, so its curve is the all-layers curve.`);
   if (scope !== 'layer' && points.length > 1) {
     const n = points[0]!.experts;
     if (points.every((p) => p.experts === n)) groups.push({ name: 'all', layers: points });

@@ -8,8 +8,10 @@ import { exposeTensors } from '../../src/core/onnx/instrument';
 import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../../src/core/onnx/masks';
 import type { Tensor } from '../../src/core/tensor';
 import { fromOrt, toOrt } from '../../src/engine/ortTensors';
+import type { MoeLayer } from '../../src/core/detect/confirm';
+import { maskPointFor } from '../../src/engine/maskPoints';
 import { openSession } from '../../src/engine/session';
-import { Fixture, loadFixtures, MODELS_DIR } from '../support/fixtures';
+import { EXPERT_DROP_FIXTURES, Fixture, loadFixtures, MODELS_DIR } from '../support/fixtures';
 import { maxAbsDiff, referenceTensor } from '../support/reference';
 
 /** Soft MoE mask points for every layer of a fixture whose combine is [B, m, n·p]. */
@@ -33,6 +35,36 @@ function softMoePoints(fixture: Fixture, bytes: Uint8Array): MaskPoint[] {
   });
 }
 
+/**
+ * The product's mask points for a SMEAR, top-k or expert-choice fixture, from the tensors PyTorch
+ * confirmed (the reference JSON), not from MoE Scope's own detection.
+ */
+function routedPoints(fixture: Fixture, bytes: Uint8Array): MaskPoint[] {
+  const graph = indexGraph(bytes, fixture.modelPath);
+  return fixture.reference.layers.map((ref, index) => {
+    const named = (ref as unknown as { onnxTensors: Record<string, string> }).onnxTensors;
+    const layer = {
+      id: ref.id,
+      index,
+      kind: ref.kind as MoeLayer['kind'],
+      experts: ref.experts,
+      tokens: 0,
+      evidence: 'the fixture reference',
+      tensors: {
+        probs: named.probs,
+        topkIndices: named.topk_indices,
+        topkWeights: named.topk_weights,
+        gates: named.gates,
+        selected: named.selected_tokens,
+      },
+      layout: { probsRank: 2 },
+    } as MoeLayer;
+    const point = maskPointFor(graph, layer);
+    if (typeof point === 'string') throw new Error(point);
+    return point;
+  });
+}
+
 function full(value: number, shape: number[]): Tensor<'float32'> {
   return { dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
 }
@@ -40,19 +72,24 @@ function full(value: number, shape: number[]): Tensor<'float32'> {
 describe('expert masks inside the graph', function () {
   this.timeout(60_000);
 
-  for (const name of ['softmoe_vit', 'softmoe_vit_plain']) {
+  for (const name of EXPERT_DROP_FIXTURES) {
     it(`${name}: keeping the k best-scored experts in every layer reproduces PyTorch's masked logits`, async () => {
       const fixture = loadFixtures().find((f) => f.name === name)!;
       const bytes = readFileSync(fixture.modelPath);
-      const points = softMoePoints(fixture, bytes);
-      const masked = addExpertMasks(bytes, indexGraph(bytes, fixture.modelPath), points);
+      const graph = indexGraph(bytes, fixture.modelPath);
+      const points = name.startsWith('softmoe')
+        ? softMoePoints(fixture, bytes)
+        : routedPoints(fixture, bytes);
+      const masked = addExpertMasks(bytes, graph, points);
       const { session } = await openSession(masked, ['cpu']);
-      const inputs = await loadInputs(join(MODELS_DIR, fixture.reference.files.inputs!), [
-        { name: 'pixels', dtype: 'float32', shape: ['batch', 1, 28, 28] },
-      ]);
-      const pixels = inputs.batch(0, 64).pixels!;
+      const inputs = await loadInputs(
+        join(MODELS_DIR, fixture.reference.files.inputs!),
+        graph.summary.inputs,
+      );
+      const input = graph.summary.inputs[0]!.name;
+      const batch = inputs.batch(0, 64)[input]!;
       const run = async (k: number) => {
-        const feeds: Record<string, ReturnType<typeof toOrt>> = { pixels: toOrt(pixels) };
+        const feeds: Record<string, ReturnType<typeof toOrt>> = { [input]: toOrt(batch) };
         for (const p of points) {
           feeds[keepInputName(p.layer)] = toOrt(full(k, [64, 1]));
           feeds[maskInputName(p.layer)] = toOrt(full(1, [64, p.experts]));

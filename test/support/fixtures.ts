@@ -14,6 +14,16 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const MODELS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'models');
 export const DEMO_MODEL = join(REPO_ROOT, 'media', 'demo', 'softmoe_vit.onnx');
 
+/** Fixtures with PyTorch expert-drop references (`keep{K}.logits`, `expertDrop`), one per routing kind. */
+export const EXPERT_DROP_FIXTURES = [
+  'softmoe_vit',
+  'softmoe_vit_plain',
+  'smear_vit',
+  'topk_vit',
+  'expert_choice_vit',
+  'text_topk',
+];
+
 export interface TensorRef {
   name: string;
   dtype: string;
