@@ -76,14 +76,19 @@ async function keepCurveTimes(
   const nRuns = async () => {
     for (const feeds of perK) await session.run(feeds);
   };
-  await oneRun();
-  await nRuns();
-  await sharedRun();
   const times = { perK: [] as number[], batched: [] as number[], split: [] as number[] };
+  // Rounds interleave the three ways so machine noise hits each alike. The study runs one
+  // session back to back, so each timed call follows an untimed call of its own session: three
+  // sessions in turn would otherwise each start with the others' weights in the CPU caches.
+  const warmThenTime = async (run: () => Promise<unknown>, warm: () => Promise<unknown>) => {
+    await warm();
+    return timeMs(run);
+  };
+  const oneRowRun = async () => session.run(perK[0]!);
   for (let round = 0; round < 30; round++) {
-    times.batched.push(await timeMs(oneRun));
-    times.perK.push(await timeMs(nRuns));
-    times.split.push(await timeMs(sharedRun));
+    times.batched.push(await warmThenTime(oneRun, oneRun));
+    times.perK.push(await warmThenTime(nRuns, oneRowRun));
+    times.split.push(await warmThenTime(sharedRun, sharedRun));
   }
   await session.release();
   await shared.release();

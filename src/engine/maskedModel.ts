@@ -3,8 +3,9 @@
  * masks. Two ways, same numbers:
  *   whole:         every row runs the whole model (inputs replicated per row);
  *   shared-prefix: the model is split where the masks first act (core/onnx/split); the prefix runs
- *                  once per input and its outputs are replicated per row into the suffix, so a
- *                  k = 1…n curve pays for the unmasked part of the network once, not n times.
+ *                  once per input and Gather nodes copy its outputs to the rows the suffix runs
+ *                  (core/onnx/rowsModel), all in one session run, so a k = 1…n curve pays for the
+ *                  unmasked part of the network once, not n times.
  * The split is used when a probe shows that every tensor crossing the cut either follows the batch
  * along one axis or does not depend on the input; otherwise the whole model runs.
  */
@@ -12,7 +13,8 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { InputSet } from '../core/data';
 import { indexGraph, GraphIndex } from '../core/onnx/graph';
 import { keepInputName, maskInputName, MaskPoint, scoresTensorName } from '../core/onnx/masks';
-import { buildPrefix, buildSuffix, planMaskSplit } from '../core/onnx/split';
+import { buildRowsModel, Crossing, rowIndices, rowsInputName } from '../core/onnx/rowsModel';
+import { buildPrefix, planMaskSplit } from '../core/onnx/split';
 import { sizeOf, Tensor, TYPED_ARRAYS } from '../core/tensor';
 import { fromOrt, toOrt } from './ortTensors';
 
@@ -81,9 +83,6 @@ export function wholeModel(session: InferenceSession, reason?: string): MaskedMo
   };
 }
 
-/** How a cut tensor crosses to the suffix: along `axis`, `block` entries per input, or as it is. */
-type Crossing = { axis: number; block: number } | 'constant';
-
 function close(a: Tensor, b: Tensor, offsetA: number, offsetB: number, length: number): boolean {
   const x = a.data as ArrayLike<number | bigint>;
   const y = b.data as ArrayLike<number | bigint>;
@@ -140,7 +139,6 @@ export async function openSharedPrefix(
   if (typeof plan === 'string') return plan;
   const built = buildPrefix(bytes, index, plan);
   let prefix: InferenceSession | undefined;
-  let suffix: InferenceSession | undefined;
   try {
     prefix = await open(built.bytes);
     const both = Object.fromEntries(
@@ -153,7 +151,7 @@ export async function openSharedPrefix(
     );
     const run = (inputs: Record<string, Tensor>) => runAll(prefix!, feedsFor(prefix!, inputs), built.outputs);
     const [one, two, joined] = [await run(probe[0]), await run(probe[1]), await run(both)];
-    // Check the cut before building and loading the suffix, which a failed check would not use.
+    // Check the cut before building and loading the rows model, which a failed check would not use.
     const crossings = new Map<string, Crossing>();
     for (const name of built.outputs) {
       const crossing = crossingOf(one[name]!, two[name]!, joined[name]!);
@@ -165,37 +163,30 @@ export async function openSharedPrefix(
       if (crossing === 'constant' || crossing?.axis !== 0 || crossing.block !== 1)
         throw new Error(`${name} is not one row per input`);
     }
-    const dtypes = Object.fromEntries(built.outputs.map((name) => [name, one[name]!.dtype]));
-    suffix = await open(buildSuffix(bytes, index, plan, dtypes, outputs));
+    await prefix.release();
+    prefix = undefined;
+    const rows = buildRowsModel(bytes, index, plan, crossings, outputs);
+    const session = await open(rows.bytes);
     const model: MaskedModel = {
       mode: 'shared-prefix',
       async run(batch, sources, maskFeeds, wanted) {
-        const cut = await runAll(prefix!, feedsFor(prefix!, batch), built.outputs);
-        const tensors: Record<string, Tensor> = {};
-        for (const name of plan.cut) {
-          const crossing = crossings.get(name);
-          // Model inputs the suffix reads come straight from the batch, one row per input.
-          if (!crossing) tensors[name] = replicateAlong(batch[name]!, 0, 1, sources);
-          else if (crossing === 'constant') tensors[name] = cut[name]!;
-          else tensors[name] = replicateAlong(cut[name]!, crossing.axis, crossing.block, sources);
+        const feeds: Record<string, OrtTensor> = { ...feedsFor(session, batch) };
+        for (const name of session.inputNames) if (maskFeeds[name]) feeds[name] = maskFeeds[name];
+        for (const block of rows.blocks) {
+          const indices = rowIndices(sources, block);
+          feeds[rowsInputName(block)] = toOrt({ dtype: 'int64', shape: [indices.length], data: indices });
         }
-        const feeds = { ...feedsFor(suffix!, tensors) };
-        for (const name of suffix!.inputNames) if (maskFeeds[name]) feeds[name] = maskFeeds[name];
-        const fromSuffix = wanted.filter((name) => !plan.prefixExtras.includes(name));
-        const results = await runAll(suffix!, feeds, fromSuffix);
+        const results = await runAll(session, feeds, wanted);
+        // The prefix's extras come out one row per input.
         for (const name of wanted)
-          if (plan.prefixExtras.includes(name)) results[name] = replicateAlong(cut[name]!, 0, 1, sources);
+          if (plan.prefixExtras.includes(name)) results[name] = replicateAlong(results[name]!, 0, 1, sources);
         return results;
       },
-      async release() {
-        await prefix!.release();
-        await suffix!.release();
-      },
+      release: () => session.release(),
     };
     return model;
   } catch (error) {
     await prefix?.release();
-    await suffix?.release();
     return (error as Error).message.split('\n')[0]!;
   }
 }

@@ -132,6 +132,50 @@ describe('masked rows split at the masks (shared prefix)', function () {
     await shared.release();
   });
 
+  it('copies a tensor of two entries per input to the rows, and runs shape arithmetic both parts need in each', async () => {
+    // y = Reshape(Relu(x as pairs) · (m as pairs), Shape(x)) + Reshape(Relu(x as pairs), Shape(x))
+    //   = max(0, x) · (m + 1); Shape(x) serves the prefix and, recomputed on the rows, the suffix.
+    const bytes = model(
+      op('Shape', ['x'], ['s']),
+      op('Reshape', ['x', 'pair'], ['t']),
+      op('Relu', ['t'], ['h']),
+      op('Reshape', ['h', 's'], ['hb']),
+      op('Reshape', ['m', 'pair'], ['m2']),
+      op('Mul', ['h', 'm2'], ['hm']),
+      op('Reshape', ['hm', 's'], ['z']),
+      op('Add', ['z', 'hb'], ['y']),
+      int64Initializer('pair', [-1, 2]),
+      valueInfo(11, 'x', FLOAT, ['batch', 4]),
+      valueInfo(11, 'm', FLOAT, ['batch', 4]),
+      valueInfo(12, 'y', FLOAT, ['batch', 4]),
+    );
+    const index = indexGraph(bytes, 'pairs.onnx');
+    const plan = planMaskSplit(index, new Set(['m']));
+    assert.ok(typeof plan !== 'string', String(plan));
+    assert.deepEqual(plan.cut, ['x', 'h', 'hb']);
+    const both = [...plan.prefixNodes].filter((i) => plan.suffixNodes.has(i));
+    assert.deepEqual(
+      both.map((i) => index.nodes[i]!.opType),
+      ['Shape'],
+    );
+
+    const shared = await splitOnProbe(bytes, index);
+    assert.ok(typeof shared !== 'string', String(shared));
+    const x = floats([2, 4], [...(x0.data as Float32Array), ...(x1.data as Float32Array)]);
+    const sources = [1, 0, 1];
+    const m = floats([3, 4], [1, 0, 1, 0, 0, 0, 0, 1, 0.5, 2, 3, 4]);
+    const { y } = await shared.run({ x }, sources, { m: toOrt(m) }, ['y']);
+    assert.deepEqual(y!.shape, [3, 4]);
+    sources.forEach((s, r) => {
+      for (let i = 0; i < 4; i++) {
+        const xi = Math.max(0, (x.data as Float32Array)[s * 4 + i]!);
+        const expected = Math.fround(xi * (m.data as Float32Array)[r * 4 + i]!) + xi;
+        assert.equal((y!.data as Float32Array)[r * 4 + i], Math.fround(expected), `row ${r}, entry ${i}`);
+      }
+    });
+    await shared.release();
+  });
+
   it('keeps the whole model when a prefix tensor couples the rows of a batch, or for control flow', async () => {
     const bytes = maskedModel(BATCH_SUM);
     const index = indexGraph(bytes, 'split.onnx');

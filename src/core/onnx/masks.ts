@@ -17,7 +17,7 @@
  */
 import { concatBytes, lengthDelimited, messageField, stringField, varintField } from './encode';
 import type { GraphIndex } from './graph';
-import { forEachField, readString } from './protobuf';
+import { intAttribute, nodeField, renamedNode } from './nodes';
 import type { Tensor } from '../tensor';
 import { rewriteGraph } from './splice';
 
@@ -62,27 +62,6 @@ const FLOAT = 1;
 const INT64 = 7;
 const BOOL = 9;
 
-/** AttributeProto { name = 1, i = 3, type = 20 (INT = 2) }. */
-function intAttribute(name: string, value: number): Uint8Array {
-  return messageField(5, [stringField(1, name), varintField(3, value), varintField(20, 2)]);
-}
-
-function node(
-  op: string,
-  inputs: string[],
-  output: string,
-  name: string,
-  attributes: Uint8Array[] = [],
-): Uint8Array {
-  return messageField(1, [
-    ...inputs.map((i) => stringField(1, i)),
-    stringField(2, output),
-    stringField(3, name),
-    stringField(4, op),
-    ...attributes,
-  ]);
-}
-
 function initializer(name: string, dataType: number, dims: number[], raw: Uint8Array): Uint8Array {
   return messageField(5, [
     ...dims.map((d) => varintField(1, d)),
@@ -122,16 +101,6 @@ function floatInput(name: string, width: number): Uint8Array {
   ]);
 }
 
-/** Re-encodes a NodeProto with some inputs renamed, keeping every other field's bytes. */
-function rewireNode(bytes: Uint8Array, start: number, end: number, renames: Map<string, string>): Uint8Array {
-  const parts: Uint8Array[] = [];
-  forEachField(bytes, start, end, (f) => {
-    const renamed = f.number === 1 ? renames.get(readString(bytes, f)) : undefined;
-    parts.push(renamed !== undefined ? stringField(1, renamed) : bytes.subarray(f.tagStart, f.end));
-  });
-  return messageField(1, parts);
-}
-
 export function addExpertMasks(
   bytes: Uint8Array,
   index: GraphIndex,
@@ -161,15 +130,19 @@ export function addExpertMasks(
     if (point.renormalize) {
       // The ranking reads the combine weights the unmasked logits give.
       const axis = intAttribute('axis', point.renormalize.combineAxis);
-      added.push(node('Softmax', [point.tensor], `${p}.unmasked_combine`, `${p}/UnmaskedCombine`, [axis]));
+      added.push(
+        nodeField('Softmax', [point.tensor], `${p}.unmasked_combine`, `${p}/UnmaskedCombine`, [axis]),
+      );
       scored = `${p}.unmasked_combine`;
     }
     if (point.view) {
       appended.push(int64Initializer(`${p}.view_shape`, point.view));
-      added.push(node('Reshape', [routed, `${p}.view_shape`], `${p}.view`, `${p}/ViewReshape`));
+      added.push(nodeField('Reshape', [routed, `${p}.view_shape`], `${p}.view`, `${p}/ViewReshape`));
       routed = `${p}.view`;
       if (point.renormalize) {
-        added.push(node('Reshape', [scored, `${p}.view_shape`], `${p}.scored_view`, `${p}/ScoredReshape`));
+        added.push(
+          nodeField('Reshape', [scored, `${p}.view_shape`], `${p}.scored_view`, `${p}/ScoredReshape`),
+        );
         scored = `${p}.scored_view`;
       }
     }
@@ -179,43 +152,45 @@ export function addExpertMasks(
     if (point.scoreAxes) {
       appended.push(int64Initializer(`${p}.score_axes`, point.scoreAxes));
       added.push(
-        node('ReduceSum', [scored, `${p}.score_axes`], scores, `${p}/Scores`, [intAttribute('keepdims', 0)]),
+        nodeField('ReduceSum', [scored, `${p}.score_axes`], scores, `${p}/Scores`, [
+          intAttribute('keepdims', 0),
+        ]),
       );
     } else {
-      added.push(node('Identity', [scored], scores, `${p}/Scores`));
+      added.push(nodeField('Identity', [scored], scores, `${p}/Scores`));
     }
     // rank_i = #{ j : s_j > s_i, or s_j = s_i and j < i }; keep expert i when rank_i < k.
     added.push(
-      node('Unsqueeze', [scores, `${p}.axis2`], `${p}.s_i`, `${p}/ScoresI`),
-      node('Unsqueeze', [scores, `${p}.axis1`], `${p}.s_j`, `${p}/ScoresJ`),
-      node('Greater', [`${p}.s_j`, `${p}.s_i`], `${p}.greater`, `${p}/Greater`),
-      node('Equal', [`${p}.s_j`, `${p}.s_i`], `${p}.equal`, `${p}/Equal`),
-      node('And', [`${p}.equal`, `${p}.ties`], `${p}.tie_wins`, `${p}/TieWins`),
-      node('Or', [`${p}.greater`, `${p}.tie_wins`], `${p}.beats`, `${p}/Beats`),
-      node('Cast', [`${p}.beats`], `${p}.beats_f`, `${p}/BeatsFloat`, [intAttribute('to', FLOAT)]),
-      node('ReduceSum', [`${p}.beats_f`, `${p}.axis2`], `${p}.rank`, `${p}/Rank`, [
+      nodeField('Unsqueeze', [scores, `${p}.axis2`], `${p}.s_i`, `${p}/ScoresI`),
+      nodeField('Unsqueeze', [scores, `${p}.axis1`], `${p}.s_j`, `${p}/ScoresJ`),
+      nodeField('Greater', [`${p}.s_j`, `${p}.s_i`], `${p}.greater`, `${p}/Greater`),
+      nodeField('Equal', [`${p}.s_j`, `${p}.s_i`], `${p}.equal`, `${p}/Equal`),
+      nodeField('And', [`${p}.equal`, `${p}.ties`], `${p}.tie_wins`, `${p}/TieWins`),
+      nodeField('Or', [`${p}.greater`, `${p}.tie_wins`], `${p}.beats`, `${p}/Beats`),
+      nodeField('Cast', [`${p}.beats`], `${p}.beats_f`, `${p}/BeatsFloat`, [intAttribute('to', FLOAT)]),
+      nodeField('ReduceSum', [`${p}.beats_f`, `${p}.axis2`], `${p}.rank`, `${p}/Rank`, [
         intAttribute('keepdims', 0),
       ]),
-      node('Less', [`${p}.rank`, keepIn], `${p}.in_top`, `${p}/InTopK`),
-      node('Cast', [`${p}.in_top`], `${p}.in_top_f`, `${p}/InTopKFloat`, [intAttribute('to', FLOAT)]),
-      node('Mul', [`${p}.in_top_f`, maskIn], `${p}.mask`, `${p}/Mask`),
-      node('Reshape', [`${p}.mask`, `${p}.mask_shape`], `${p}.mask_b`, `${p}/MaskReshape`),
+      nodeField('Less', [`${p}.rank`, keepIn], `${p}.in_top`, `${p}/InTopK`),
+      nodeField('Cast', [`${p}.in_top`], `${p}.in_top_f`, `${p}/InTopKFloat`, [intAttribute('to', FLOAT)]),
+      nodeField('Mul', [`${p}.in_top_f`, maskIn], `${p}.mask`, `${p}/Mask`),
+      nodeField('Reshape', [`${p}.mask`, `${p}.mask_shape`], `${p}.mask_b`, `${p}/MaskReshape`),
     );
     if (point.renormalize) {
       // logits + (mask − 1)·1e9: unchanged where kept, effectively −∞ where dropped.
       appended.push(floatScalar(`${p}.one`, 1), floatScalar(`${p}.big`, 1e9));
       added.push(
-        node('Sub', [`${p}.mask_b`, `${p}.one`], `${p}.dropped`, `${p}/Dropped`),
-        node('Mul', [`${p}.dropped`, `${p}.big`], `${p}.bias`, `${p}/Bias`),
-        node('Add', [routed, `${p}.bias`], `${p}.masked`, `${p}/MaskAdd`),
+        nodeField('Sub', [`${p}.mask_b`, `${p}.one`], `${p}.dropped`, `${p}/Dropped`),
+        nodeField('Mul', [`${p}.dropped`, `${p}.big`], `${p}.bias`, `${p}/Bias`),
+        nodeField('Add', [routed, `${p}.bias`], `${p}.masked`, `${p}/MaskAdd`),
       );
     } else {
-      added.push(node('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`));
+      added.push(nodeField('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`));
     }
     let masked = `${p}.masked`;
     if (point.back) {
       appended.push(int64Initializer(`${p}.back_shape`, point.back));
-      added.push(node('Reshape', [masked, `${p}.back_shape`], `${p}.masked_back`, `${p}/BackReshape`));
+      added.push(nodeField('Reshape', [masked, `${p}.back_shape`], `${p}.masked_back`, `${p}/BackReshape`));
       masked = `${p}.masked_back`;
     }
     afterProducer.set(producer, [...(afterProducer.get(producer) ?? []), ...added]);
@@ -234,7 +209,7 @@ export function addExpertMasks(
       const extra = afterProducer.get(nodeIndex);
       if (!renames && !extra) return undefined;
       const own = renames
-        ? rewireNode(bytes, field.start, field.end, renames)
+        ? renamedNode(bytes, field.start, field.end, { inputs: renames })
         : bytes.subarray(field.tagStart, field.end);
       return concatBytes([own, ...(extra ?? [])]);
     },

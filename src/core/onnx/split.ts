@@ -5,12 +5,13 @@
  *   suffix: the nodes downstream of a mask input, plus the shape arithmetic they read (Shape,
  *           Gather, Concat… over shapes), recomputed there so that shapes follow the suffix's own,
  *           larger batch.
- * Each part is a copy of the model with node, input, output, value_info and initializer fields
- * dropped or added; every other byte is kept (see splice.ts).
+ * The prefix alone is a copy of the model with node, input, output, value_info and initializer
+ * fields dropped or added; every other byte is kept (see splice.ts). It checks the cut on real
+ * inputs; the model that runs joins both parts in one graph (rowsModel.ts).
  */
-import type { GraphIndex, OnnxNode } from './graph';
-import { inferDtype, valueInfoField } from './instrument';
-import { rewriteGraph } from './splice';
+import type { GraphIndex } from './graph';
+import { valueInfoField } from './instrument';
+import { FieldEdit, rewriteGraph } from './splice';
 import { readValueInfo } from './summary';
 import { readTensorHeader } from './tensorProto';
 
@@ -117,83 +118,55 @@ export function planMaskSplit(
   return { prefixNodes, suffixNodes, cut, computed, prefixExtras, suffixExtras };
 }
 
-export interface PartSpec {
-  nodes: Set<number>;
-  /** Graph inputs added for tensors computed by the other part. */
-  inputs: { name: string; dtype: string }[];
-  /** The part's graph outputs (the model's own are dropped). */
-  outputs: string[];
-}
-
-function namesUsed(nodes: OnnxNode[]): Set<string> {
+/**
+ * Graph field edits that keep the nodes in `nodes` (graph order), the initializers and inputs the
+ * `readers` read (by default the kept nodes), no graph outputs, and the value_info entries
+ * `keepInfo` accepts.
+ */
+export function keepNodes(
+  index: GraphIndex,
+  nodes: ReadonlySet<number>,
+  keepInfo: (name: string) => boolean,
+  readers: Iterable<number> = nodes,
+): FieldEdit {
   const used = new Set<string>();
-  for (const node of nodes) for (const name of node.inputs) if (name) used.add(name);
-  return used;
-}
-
-/** One part of the split as model bytes. */
-export function buildPart(bytes: Uint8Array, index: GraphIndex, spec: PartSpec): Uint8Array {
-  const kept = index.nodes.filter((n) => spec.nodes.has(n.index));
-  const used = namesUsed(kept);
-  const produced = new Set(kept.flatMap((n) => n.outputs));
-  const added = new Set([...spec.inputs.map((i) => i.name), ...spec.outputs]);
+  for (const i of readers) for (const name of index.nodes[i]!.inputs) if (name) used.add(name);
   let nodeIndex = 0;
-  const edited = rewriteGraph(
-    bytes,
-    index,
-    (field, data) => {
-      switch (field.number) {
-        case 1:
-          return spec.nodes.has(nodeIndex++) ? undefined : null;
-        case 5:
-          return used.has(readTensorHeader(data, field).name) ? undefined : null;
-        case 11: {
-          const name = readValueInfo(data, field.start, field.end).name;
-          return used.has(name) && !added.has(name) ? undefined : null;
-        }
-        case 12:
-          return null;
-        case 13: {
-          const name = readValueInfo(data, field.start, field.end).name;
-          return (used.has(name) || produced.has(name)) && !added.has(name) ? undefined : null;
-        }
-        default:
-          return undefined;
-      }
-    },
-    [
-      ...spec.inputs.map((i) => valueInfoField(11, i.name, i.dtype)),
-      ...spec.outputs.map((name) => valueInfoField(12, name)),
-    ],
-  );
-  return edited;
+  return (field, data) => {
+    switch (field.number) {
+      case 1:
+        return nodes.has(nodeIndex++) ? undefined : null;
+      case 5:
+        return used.has(readTensorHeader(data, field).name) ? undefined : null;
+      case 11:
+        return used.has(readValueInfo(data, field.start, field.end).name) ? undefined : null;
+      case 12:
+        return null;
+      case 13:
+        return keepInfo(readValueInfo(data, field.start, field.end).name) ? undefined : null;
+      default:
+        return undefined;
+    }
+  };
 }
 
-/** The prefix: the model's inputs in, the cut (and the prefix's extras) out. */
+/** The prefix: the model's inputs in, the cut tensors it computes (and its extras) out. */
 export function buildPrefix(
   bytes: Uint8Array,
   index: GraphIndex,
   split: MaskSplit,
 ): { bytes: Uint8Array; outputs: string[] } {
   const outputs = [...split.computed, ...split.prefixExtras];
-  return { bytes: buildPart(bytes, index, { nodes: split.prefixNodes, inputs: [], outputs }), outputs };
-}
-
-/**
- * The suffix: the cut tensors the prefix computes (typed by `dtypes`, as the prefix produced them),
- * the masks and any model input it reads come in; `outputs` and its extras go out.
- */
-export function buildSuffix(
-  bytes: Uint8Array,
-  index: GraphIndex,
-  split: MaskSplit,
-  dtypes: Record<string, string>,
-  outputs: readonly string[],
-): Uint8Array {
-  return buildPart(bytes, index, {
-    nodes: split.suffixNodes,
-    // Model inputs the suffix reads stay inputs of their own (kept by buildPart).
-    inputs: split.computed.map((name) => ({ name, dtype: dtypes[name] ?? inferDtype(index, name) })),
-    outputs: [...outputs, ...split.suffixExtras],
-  });
+  const touched = new Set<string>();
+  for (const i of split.prefixNodes)
+    for (const name of index.nodes[i]!.inputs.concat(index.nodes[i]!.outputs)) touched.add(name);
+  // An output keeps only its field-12 entry.
+  const edit = keepNodes(index, split.prefixNodes, (name) => touched.has(name) && !outputs.includes(name));
+  const edited = rewriteGraph(
+    bytes,
+    index,
+    edit,
+    outputs.map((name) => valueInfoField(12, name)),
+  );
+  return { bytes: edited, outputs };
 }
