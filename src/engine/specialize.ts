@@ -23,6 +23,7 @@ import type {
 import type { Tensor } from '../core/tensor';
 import type { MaskedModel } from './maskedModel';
 import { toOrt } from './ortTensors';
+import { spreadRows, uniqueRows } from './uniqueRows';
 
 export interface SpecializeOptions {
   scope?: 'layer' | 'all' | 'both';
@@ -76,13 +77,15 @@ class MaskedRunner {
   ): Promise<{ data: Float32Array; width: number; extra: Record<string, Float32Array> }> {
     const { model, points, output, signal } = this.context;
     if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
-    const rows = plans.length;
+    const unique = uniqueRows(plans.map((plan, r) => rowKey(sources[r]!, plan, points)));
+    const runPlans = unique.first.map((r) => plans[r]!);
+    const rows = runPlans.length;
     const feeds: Record<string, ReturnType<typeof toOrt>> = {};
     for (const point of points) {
       const n = point.experts;
       const mask = new Float32Array(rows * n).fill(1);
       const keep = new Float32Array(rows).fill(n);
-      plans.forEach((plan, r) => {
+      runPlans.forEach((plan, r) => {
         const explicit = plan.mask.get(point.layer);
         if (explicit) mask.set(explicit, r * n);
         keep[r] = plan.keep.get(point.layer) ?? n;
@@ -90,14 +93,33 @@ class MaskedRunner {
       feeds[maskInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, n], data: mask });
       feeds[keepInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: keep });
     }
-    const results = await model.run(batch, sources, feeds, [output, ...extra]);
+    const runSources = unique.first.map((r) => sources[r]!);
+    const results = await model.run(batch, runSources, feeds, [output, ...extra]);
     const result = results[output]!;
-    const extras = Object.fromEntries(extra.map((name) => [name, results[name]!.data as Float32Array]));
-    return { data: result.data as Float32Array, width: result.shape[1]!, extra: extras };
+    const extras = Object.fromEntries(
+      extra.map((name) => [name, spreadRows(results[name]!.data as Float32Array, unique)]),
+    );
+    return { data: spreadRows(result.data as Float32Array, unique), width: result.shape[1]!, extra: extras };
   }
 }
 
 const NEUTRAL: RowPlan = { keep: new Map(), mask: new Map() };
+
+/** What a row computes: its input, and per layer the effective keep count and mask (none = all ones). */
+function rowKey(source: number, plan: RowPlan, points: readonly MaskPoint[]): string {
+  let key = String(source);
+  for (const p of points) {
+    const keep = Math.min(plan.keep.get(p.layer) ?? p.experts, p.experts);
+    const mask = plan.mask.get(p.layer);
+    let bits = '';
+    for (let e = 0; e < p.experts; e++) {
+      const v = mask ? mask[e]! : 1;
+      bits += v === 1 ? '1' : v === 0 ? '0' : `(${v})`;
+    }
+    key += `|${keep}:${bits}`;
+  }
+  return key;
+}
 
 export async function runSpecialization(
   context: SpecializeContext,

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInputs } from '../../src/core/data';
+import { detectLayers } from '../../src/core/detect';
 import type { MoeScopeError } from '../../src/core/errors';
 import { indexGraph } from '../../src/core/onnx/graph';
-import { addExpertMasks, keepInputName, maskInputName } from '../../src/core/onnx/masks';
+import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../../src/core/onnx/masks';
 import { analyzeModel } from '../../src/engine/analyze';
+import { MaskedModel, openMaskedModel } from '../../src/engine/maskedModel';
 import { toOrt } from '../../src/engine/ortTensors';
 import { openSession } from '../../src/engine/session';
+import { runSpecialization } from '../../src/engine/specialize';
 import { EXPERT_DROP_FIXTURES, loadFixtures, MODELS_DIR } from '../support/fixtures';
 import { referenceTensor } from '../support/reference';
 
@@ -58,6 +61,59 @@ describe('expert-subset specialization', function () {
       assert.equal(curve.random.seeds, 10);
     });
   }
+
+  it('runs each distinct row once: the k = n rows of every seed and scope are the full model', async () => {
+    const modelPath = join(MODELS_DIR, 'softmoe_vit_plain.onnx');
+    const bytes = readFileSync(modelPath);
+    const graph = indexGraph(bytes, modelPath);
+    const n = 16;
+    const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
+      layer: c.id,
+      tensor: c.tensors.combine!,
+      experts: n,
+      view: [0, 0, n, 1],
+      mask: [-1, 1, n, 1],
+      back: [0, 0, n],
+      scoreAxes: [1, 3],
+    }));
+    const inputs = await loadInputs(
+      join(MODELS_DIR, 'softmoe_vit_plain.ref', 'inputs.npy'),
+      graph.summary.inputs,
+    );
+    const count = 4;
+    const seeds = 10;
+    const model = await openMaskedModel({
+      bytes: addExpertMasks(bytes, graph, points),
+      path: modelPath,
+      points,
+      output: 'logits',
+      inputs,
+      count,
+      open: async (m) => (await openSession(m, ['cpu'])).session,
+    });
+    let ran = 0;
+    const counting: MaskedModel = {
+      ...model,
+      run: (batch, sources, masks, outputs) => {
+        ran += sources.length;
+        return model.run(batch, sources, masks, outputs);
+      },
+    };
+    const study = await runSpecialization(
+      { model: counting, points, inputs, count, output: 'logits' },
+      { scope: 'layer', seeds, knockout: false, maxExhaustiveExperts: 0 },
+    );
+    await model.release();
+    // Planned per input: the full model, then per layer k = 1…n ranked and for each seed.
+    const planned = count * (1 + points.length * n * (1 + seeds));
+    // The full-model row and every k = n row (ranked and random, per layer) are one row.
+    const repeats = count * points.length * (1 + seeds);
+    assert.ok(ran <= planned - repeats, `${ran} rows run of ${planned} planned`);
+    for (const curve of study.curves) {
+      assert.equal(curve.ranked.agreement[n - 1], 1);
+      assert.equal(curve.random.agreement[n - 1], 1);
+    }
+  });
 
   it('per-layer curves, optimum and knockout: the optimum never needs more experts than the ranking, batching changes nothing', async () => {
     const fixture = fixtures.find((f) => f.name === 'softmoe_vit')!;
