@@ -13,6 +13,7 @@ import { indexGraph } from '../src/core/onnx/graph';
 import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../src/core/onnx/masks';
 import type { Tensor } from '../src/core/tensor';
 import { analyzeModel } from '../src/engine/analyze';
+import { softMoeCombinePoint } from '../src/engine/maskPoints';
 import { toOrt } from '../src/engine/ortTensors';
 import { openSharedPrefix } from '../src/engine/maskedModel';
 import { openSession } from '../src/engine/session';
@@ -101,15 +102,9 @@ export async function benchMasks(root: string): Promise<void> {
   const bytes = readFileSync(modelPath);
   const graph = indexGraph(bytes, modelPath);
   const n = 16;
-  const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
-    layer: c.id,
-    tensor: c.tensors.combine!,
-    experts: n,
-    view: [0, 0, n, 1],
-    mask: [-1, 1, n, 1],
-    back: [0, 0, n],
-    scoreAxes: [1, 3],
-  }));
+  const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) =>
+    softMoeCombinePoint(c.id, c.tensors.combine!, n, 1),
+  );
   const inputs = await loadInputs(inputsPath, graph.summary.inputs);
   const one = inputs.batch(0, 1);
   const all = await keepCurveTimes(bytes, modelPath, points, one, n);

@@ -39,6 +39,19 @@ function renormalizable(graph: GraphIndex, layer: MoeLayer): { combineAxis: numb
   return { combineAxis: axis?.type === 'int' ? axis.value : -1 };
 }
 
+/** A Soft MoE layer masked at its combine weights C [B, m, n·p]; scores = combine mass per expert. */
+export function softMoeCombinePoint(layer: string, combine: string, n: number, p: number): MaskPoint {
+  return {
+    layer,
+    tensor: combine,
+    experts: n,
+    view: [0, 0, n, p],
+    mask: [-1, 1, n, 1],
+    back: [0, 0, n * p],
+    scoreAxes: [1, 3],
+  };
+}
+
 function softMoePoint(graph: GraphIndex, layer: MoeLayer, renormalize: boolean): MaskPoint | string {
   const n = layer.experts;
   const p = layer.slotsPerExpert ?? 1;
@@ -53,7 +66,7 @@ function softMoePoint(graph: GraphIndex, layer: MoeLayer, renormalize: boolean):
       return `${layer.id}: the renormalising variant needs logits laid out [batch, tokens, slots]`;
     return { layer: layer.id, tensor: layer.tensors.logits!, experts: n, ...flat, renormalize: how };
   }
-  if (dims.length === 2) return { layer: layer.id, tensor: layer.tensors.combine!, experts: n, ...flat };
+  if (dims.length === 2) return softMoeCombinePoint(layer.id, layer.tensors.combine!, n, p);
   if (dims.length === 3 && dims[1] === n && dims[2] === p) {
     return {
       layer: layer.id,

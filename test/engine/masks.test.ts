@@ -9,7 +9,7 @@ import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../../s
 import type { Tensor } from '../../src/core/tensor';
 import { fromOrt, toOrt } from '../../src/engine/ortTensors';
 import type { MoeLayer } from '../../src/core/detect/confirm';
-import { maskPointFor } from '../../src/engine/maskPoints';
+import { maskPointFor, softMoeCombinePoint } from '../../src/engine/maskPoints';
 import { openSession } from '../../src/engine/session';
 import { EXPERT_DROP_FIXTURES, Fixture, loadFixtures, MODELS_DIR } from '../support/fixtures';
 import { maxAbsDiff, referenceTensor } from '../support/reference';
@@ -23,15 +23,7 @@ function softMoePoints(fixture: Fixture, bytes: Uint8Array): MaskPoint[] {
       slotsPerExpert: number;
     };
     const { experts: n, slotsPerExpert: p } = ref;
-    return {
-      layer: c.id,
-      tensor: c.tensors.combine!,
-      experts: n,
-      view: [0, 0, n, p],
-      mask: [-1, 1, n, 1],
-      back: [0, 0, n * p],
-      scoreAxes: [1, 3],
-    };
+    return softMoeCombinePoint(c.id, c.tensors.combine!, n, p);
   });
 }
 

@@ -8,6 +8,7 @@ import { indexGraph } from '../../src/core/onnx/graph';
 import { addExpertMasks, keepInputName, maskInputName, MaskPoint } from '../../src/core/onnx/masks';
 import { analyzeModel } from '../../src/engine/analyze';
 import { MaskedModel, openMaskedModel } from '../../src/engine/maskedModel';
+import { softMoeCombinePoint } from '../../src/engine/maskPoints';
 import { toOrt } from '../../src/engine/ortTensors';
 import { openSession } from '../../src/engine/session';
 import { runSpecialization } from '../../src/engine/specialize';
@@ -67,15 +68,9 @@ describe('expert-subset specialization', function () {
     const bytes = readFileSync(modelPath);
     const graph = indexGraph(bytes, modelPath);
     const n = 16;
-    const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) => ({
-      layer: c.id,
-      tensor: c.tensors.combine!,
-      experts: n,
-      view: [0, 0, n, 1],
-      mask: [-1, 1, n, 1],
-      back: [0, 0, n],
-      scoreAxes: [1, 3],
-    }));
+    const points: MaskPoint[] = detectLayers(graph, bytes).candidates.map((c) =>
+      softMoeCombinePoint(c.id, c.tensors.combine!, n, 1),
+    );
     const inputs = await loadInputs(
       join(MODELS_DIR, 'softmoe_vit_plain.ref', 'inputs.npy'),
       graph.summary.inputs,
