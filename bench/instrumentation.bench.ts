@@ -13,10 +13,10 @@ import { indexGraph } from '../src/core/onnx/graph';
 import { exposeTensors } from '../src/core/onnx/instrument';
 import { analyzeModel } from '../src/engine/analyze';
 import { toOrt } from '../src/engine/ortTensors';
-import { openSession } from '../src/engine/session';
+import { openSession, ProviderName } from '../src/engine/session';
 import { line, median, timeMs } from './support';
 
-export async function benchInstrumentation(root: string): Promise<void> {
+export async function benchInstrumentation(root: string, providers: ProviderName[]): Promise<void> {
   const modelPath = join(root, 'media', 'demo', 'softmoe_vit.onnx');
   const inputsPath = join(root, 'media', 'demo', 'fashion-mnist-test.npz');
   const bytes = readFileSync(modelPath);
@@ -29,8 +29,11 @@ export async function benchInstrumentation(root: string): Promise<void> {
     graph,
     names.map((name) => ({ name })),
   );
-  const plain = await openSession(bytes, ['cpu']);
-  const probed = await openSession(instrumented, ['cpu']);
+  const plain = await openSession(bytes, providers);
+  const probed = await openSession(instrumented, providers);
+  // The provider that actually runs (a missing GPU provider falls back to the CPU, and says why).
+  line('execution provider', plain.provider);
+  for (const note of plain.fallbacks) console.log(`    ${note}`);
   const inputs = await loadInputs(inputsPath, graph.summary.inputs, { modelPath });
   const batches = Array.from({ length: inputs.count / 64 }, (_, i) =>
     Object.fromEntries(Object.entries(inputs.batch(i * 64, (i + 1) * 64)).map(([k, v]) => [k, toOrt(v)])),
@@ -55,7 +58,7 @@ export async function benchInstrumentation(root: string): Promise<void> {
 
   const runs: number[] = [];
   for (let round = 0; round < 3; round++) {
-    const report = await analyzeModel({ modelPath, inputsPath, batchSize: 64, samples: 8 });
+    const report = await analyzeModel({ modelPath, inputsPath, batchSize: 64, samples: 8, providers });
     runs.push(report.samples / (report.timing.totalMs / 1000));
   }
   line('(b) engine throughput, full analysis of the demo', `${median(runs).toFixed(0)} samples/s`);

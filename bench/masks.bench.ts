@@ -16,7 +16,7 @@ import { analyzeModel } from '../src/engine/analyze';
 import { softMoeCombinePoint } from '../src/engine/maskPoints';
 import { toOrt } from '../src/engine/ortTensors';
 import { openSharedPrefix } from '../src/engine/maskedModel';
-import { openSession } from '../src/engine/session';
+import { openSession, ProviderName } from '../src/engine/session';
 import { line, median, timeMs } from './support';
 
 function filled(value: number, shape: number[]): Tensor<'float32'> {
@@ -39,10 +39,11 @@ async function keepCurveTimes(
   points: MaskPoint[],
   one: Record<string, Tensor>,
   n: number,
+  providers: ProviderName[],
 ): Promise<KeepCurveTimes> {
   const graph = indexGraph(bytes, modelPath);
   const masked = addExpertMasks(bytes, graph, points);
-  const { session } = await openSession(masked, ['cpu']);
+  const { session } = await openSession(masked, providers);
   const pixels = one.pixels!;
   const feedsFor = (rows: number, keep: (row: number) => number) => {
     const data = new Float32Array(rows * 784);
@@ -66,7 +67,7 @@ async function keepCurveTimes(
     ['logits'],
     [],
     [one, one],
-    async (model) => (await openSession(model, ['cpu'])).session,
+    async (model) => (await openSession(model, providers)).session,
   );
   if (typeof shared === 'string') throw new Error(`the fixture did not split: ${shared}`);
   const maskFeeds = Object.fromEntries(Object.entries(batched).filter(([name]) => name !== 'pixels'));
@@ -96,7 +97,7 @@ async function keepCurveTimes(
   return { perK: median(times.perK), batched: median(times.batched), split: median(times.split) };
 }
 
-export async function benchMasks(root: string): Promise<void> {
+export async function benchMasks(root: string, providers: ProviderName[]): Promise<void> {
   const modelPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.onnx');
   const inputsPath = join(root, 'test', 'fixtures', 'models', 'softmoe_vit_plain.ref', 'inputs.npy');
   const bytes = readFileSync(modelPath);
@@ -107,7 +108,7 @@ export async function benchMasks(root: string): Promise<void> {
   );
   const inputs = await loadInputs(inputsPath, graph.summary.inputs);
   const one = inputs.batch(0, 1);
-  const all = await keepCurveTimes(bytes, modelPath, points, one, n);
+  const all = await keepCurveTimes(bytes, modelPath, points, one, n, providers);
   line(
     `(d) k = 1…${n} of one input, all layers: n runs / split run`,
     `${(all.perK / all.split).toFixed(1)}×`,
@@ -119,7 +120,7 @@ export async function benchMasks(root: string): Promise<void> {
   line('    16 runs of one row', `${all.perK.toFixed(2)} ms`);
   // One layer at a time (the per-layer curves): the later the layer, the more the rows share.
   for (const point of points) {
-    const single = await keepCurveTimes(bytes, modelPath, [point], one, n);
+    const single = await keepCurveTimes(bytes, modelPath, [point], one, n, providers);
     line(`    ${point.layer} alone: n runs / split run`, `${(single.perK / single.split).toFixed(1)}×`);
     line(
       '      n runs / one batched run of the whole model',
@@ -132,6 +133,7 @@ export async function benchMasks(root: string): Promise<void> {
       modelPath,
       inputsPath,
       samples: 0,
+      providers,
       specialization: {
         scope: 'both',
         seeds: 10,
