@@ -8,8 +8,7 @@
  * inputs costs one `run`, not n (and, split at the masks, the unmasked prefix once per input).
  */
 import type { InputSet } from '../core/data';
-import { MoeScopeError } from '../core/errors';
-import { keepInputName, maskInputName, MaskPoint, scoresTensorName } from '../core/onnx/masks';
+import { MaskPoint, scoresTensorName } from '../core/onnx/masks';
 import { CurveBuilder } from '../core/specialization/curves';
 import { argmax, klFromLogs, logSoftmax } from '../core/specialization/outputs';
 import { seededRandom } from '../core/data/random';
@@ -20,10 +19,8 @@ import type {
   Specialization,
   SpecializationCurve,
 } from '../core/specialization/types';
-import type { Tensor } from '../core/tensor';
 import type { MaskedModel } from './maskedModel';
-import { toOrt } from './ortTensors';
-import { spreadRows, uniqueRows } from './uniqueRows';
+import { MaskedRunner, NEUTRAL, RowPlan } from './maskedRunner';
 
 export interface SpecializeOptions {
   scope?: 'layer' | 'all' | 'both';
@@ -57,68 +54,6 @@ export interface SpecializeContext {
   output: string;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
-}
-
-/** One row's masks: for each point, a keep count and an explicit 0/1 mask. */
-interface RowPlan {
-  keep: Map<string, number>;
-  mask: Map<string, Float32Array>;
-}
-
-class MaskedRunner {
-  constructor(private readonly context: SpecializeContext) {}
-
-  /** Runs `plans[i]` on input `sources[i]` (indices into the batch `batch`); returns output rows. */
-  async run(
-    batch: Record<string, Tensor>,
-    sources: number[],
-    plans: RowPlan[],
-    extra: string[] = [],
-  ): Promise<{ data: Float32Array; width: number; extra: Record<string, Float32Array> }> {
-    const { model, points, output, signal } = this.context;
-    if (signal?.aborted) throw new MoeScopeError('CANCELLED', 'Cancelled.');
-    const unique = uniqueRows(plans.map((plan, r) => rowKey(sources[r]!, plan, points)));
-    const runPlans = unique.first.map((r) => plans[r]!);
-    const rows = runPlans.length;
-    const feeds: Record<string, ReturnType<typeof toOrt>> = {};
-    for (const point of points) {
-      const n = point.experts;
-      const mask = new Float32Array(rows * n).fill(1);
-      const keep = new Float32Array(rows).fill(n);
-      runPlans.forEach((plan, r) => {
-        const explicit = plan.mask.get(point.layer);
-        if (explicit) mask.set(explicit, r * n);
-        keep[r] = plan.keep.get(point.layer) ?? n;
-      });
-      feeds[maskInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, n], data: mask });
-      feeds[keepInputName(point.layer)] = toOrt({ dtype: 'float32', shape: [rows, 1], data: keep });
-    }
-    const runSources = unique.first.map((r) => sources[r]!);
-    const results = await model.run(batch, runSources, feeds, [output, ...extra]);
-    const result = results[output]!;
-    const extras = Object.fromEntries(
-      extra.map((name) => [name, spreadRows(results[name]!.data as Float32Array, unique)]),
-    );
-    return { data: spreadRows(result.data as Float32Array, unique), width: result.shape[1]!, extra: extras };
-  }
-}
-
-const NEUTRAL: RowPlan = { keep: new Map(), mask: new Map() };
-
-/** What a row computes: its input, and per layer the effective keep count and mask (none = all ones). */
-function rowKey(source: number, plan: RowPlan, points: readonly MaskPoint[]): string {
-  let key = String(source);
-  for (const p of points) {
-    const keep = Math.min(plan.keep.get(p.layer) ?? p.experts, p.experts);
-    const mask = plan.mask.get(p.layer);
-    let bits = '';
-    for (let e = 0; e < p.experts; e++) {
-      const v = mask ? mask[e]! : 1;
-      bits += v === 1 ? '1' : v === 0 ? '0' : `(${v})`;
-    }
-    key += `|${keep}:${bits}`;
-  }
-  return key;
 }
 
 export async function runSpecialization(
