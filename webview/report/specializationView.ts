@@ -62,7 +62,7 @@ export function specializationView(context: ViewContext): View {
     );
   };
   const sections = curves.map((curve) => {
-    const title = curve.layer === 'all' ? 'Every Soft MoE layer at once' : `Layer ${curve.layer}`;
+    const title = curve.layer === 'all' ? 'Every MoE layer at once' : `Layer ${curve.layer}`;
     const hasAccuracy = !!curve.ranked.accuracy;
     const metrics: Metric[] = hasAccuracy ? ['accuracy', 'agreement', 'kl'] : ['agreement', 'kl'];
     const figures = metrics.map((metric) =>
@@ -157,7 +157,9 @@ export function specializationView(context: ViewContext): View {
   const facts = [
     `${spec.inputs} inputs`,
     spec.subsets === 'shared' ? 'one shared subset (batch variant)' : 'per-input subsets (Algorithm 1)',
-    spec.renormalized ? 'combine renormalised' : 'dropped experts’ outputs zeroed, combine not renormalised',
+    spec.renormalized
+      ? 'dropped logits −∞, combine renormalised'
+      : 'dropped experts zeroed, other weights not renormalised',
     spec.baseline.accuracy !== undefined ? `full model accuracy ${percent(spec.baseline.accuracy)}` : null,
   ].filter(Boolean);
   const element = el(

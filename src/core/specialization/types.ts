@@ -22,7 +22,7 @@ export interface RandomCurve {
 }
 
 export interface SpecializationCurve {
-  /** A layer id, or "all" when every Soft MoE layer keeps k experts at once. */
+  /** A layer id, or "all" when every MoE layer keeps k experts at once. */
   layer: string;
   experts: number;
   k: number[];
