@@ -1,9 +1,10 @@
 /**
  * Batched masked evaluation: the keep-k curve k = 1…n of one input as ONE run of n rows (each row
  * its own k) against n runs of one row each, on the n = 16 Soft MoE fixture (target ≥ 0.7·n×
- * faster), with the model whole and split at its masks (the prefix no mask reaches runs once), and
- * the throughput of a full specialization curve (ranked + 10 random seeds, both
- * layers and all layers at once) in inputs per second.
+ * faster), with the model whole and split at its masks (the prefix no mask reaches runs once);
+ * the speed-up's ceiling on this machine (a one-row run over what each added row costs); and the
+ * throughput of a full specialization curve (ranked + 10 random seeds, both layers and all layers
+ * at once) in inputs per second.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,11 @@ interface KeepCurveTimes {
   batched: number;
   /** The same 16 rows, the model split at its masks. */
   split: number;
+  /**
+   * What one more row costs the split model (from 2n and 4n rows): no number of rows per run can
+   * beat (one row's run) / (this), the speed-up's ceiling on this machine.
+   */
+  splitPerRow: number;
 }
 
 /** Times k = 1…n of one input with `points` masked: n runs, one batched run, one split run. */
@@ -40,10 +46,12 @@ async function keepCurveTimes(
   one: Record<string, Tensor>,
   n: number,
   providers: ProviderName[],
+  intraOpThreads?: number,
 ): Promise<KeepCurveTimes> {
+  const options = intraOpThreads ? { intraOpThreads } : {};
   const graph = indexGraph(bytes, modelPath);
   const masked = addExpertMasks(bytes, graph, points);
-  const { session } = await openSession(masked, providers);
+  const { session } = await openSession(masked, providers, options);
   const pixels = one.pixels!;
   const feedsFor = (rows: number, keep: (row: number) => number) => {
     const data = new Float32Array(rows * 784);
@@ -67,18 +75,30 @@ async function keepCurveTimes(
     ['logits'],
     [],
     [one, one],
-    async (model) => (await openSession(model, providers)).session,
+    async (model) => (await openSession(model, providers, options)).session,
   );
   if (typeof shared === 'string') throw new Error(`the fixture did not split: ${shared}`);
-  const maskFeeds = Object.fromEntries(Object.entries(batched).filter(([name]) => name !== 'pixels'));
-  const sources = Array.from({ length: n }, () => 0);
-  const sharedRun = async () => shared.run(one, sources, maskFeeds, ['logits']);
+  const splitRun = (rows: number) => {
+    const masks = Object.fromEntries(
+      Object.entries(feedsFor(rows, (r) => (r % n) + 1)).filter(([name]) => name !== 'pixels'),
+    );
+    const sources = Array.from({ length: rows }, () => 0);
+    return async () => shared.run(one, sources, masks, ['logits']);
+  };
+  const sharedRun = splitRun(n);
+  const [twice, four] = [splitRun(2 * n), splitRun(4 * n)];
   const perK = Array.from({ length: n }, (_, k) => feedsFor(1, () => k + 1));
   const oneRun = async () => session.run(batched);
   const nRuns = async () => {
     for (const feeds of perK) await session.run(feeds);
   };
-  const times = { perK: [] as number[], batched: [] as number[], split: [] as number[] };
+  const times = {
+    perK: [] as number[],
+    batched: [] as number[],
+    split: [] as number[],
+    twice: [] as number[],
+    four: [] as number[],
+  };
   // Rounds interleave the three ways so machine noise hits each alike. The study runs one
   // session back to back, so each timed call follows an untimed call of its own session: three
   // sessions in turn would otherwise each start with the others' weights in the CPU caches.
@@ -91,10 +111,17 @@ async function keepCurveTimes(
     times.batched.push(await warmThenTime(oneRun, oneRun));
     times.perK.push(await warmThenTime(nRuns, oneRowRun));
     times.split.push(await warmThenTime(sharedRun, sharedRun));
+    times.twice.push(await warmThenTime(twice, twice));
+    times.four.push(await warmThenTime(four, four));
   }
   await session.release();
   await shared.release();
-  return { perK: median(times.perK), batched: median(times.batched), split: median(times.split) };
+  return {
+    perK: median(times.perK),
+    batched: median(times.batched),
+    split: median(times.split),
+    splitPerRow: (median(times.four) - median(times.twice)) / (2 * n),
+  };
 }
 
 export async function benchMasks(root: string, providers: ProviderName[]): Promise<void> {
@@ -115,13 +142,27 @@ export async function benchMasks(root: string, providers: ProviderName[]): Promi
     `≥ ${(0.7 * n).toFixed(1)}×`,
   );
   line('    n runs / one batched run of the whole model', `${(all.perK / all.batched).toFixed(1)}×`);
+  line('    ceiling: one-row run / each added split row', `${(all.perK / n / all.splitPerRow).toFixed(1)}×`);
   line('    one batched run, split (median of 30)', `${all.split.toFixed(2)} ms`);
   line('    one batched run of 16 rows, whole model', `${all.batched.toFixed(2)} ms`);
   line('    16 runs of one row', `${all.perK.toFixed(2)} ms`);
+  // ONNX Runtime's default thread pool costs a one-row run more than it saves; one thread each
+  // is the baseline's best case on a small CPU.
+  const serial = await keepCurveTimes(bytes, modelPath, points, one, n, providers, 1);
+  line('    the same, one thread each: n runs / split run', `${(serial.perK / serial.split).toFixed(1)}×`);
+  line(
+    '      ceiling (one-row run / each added split row)',
+    `${(serial.perK / n / serial.splitPerRow).toFixed(1)}×`,
+  );
+  line('      16 runs of one row', `${serial.perK.toFixed(2)} ms`);
   // One layer at a time (the per-layer curves): the later the layer, the more the rows share.
   for (const point of points) {
     const single = await keepCurveTimes(bytes, modelPath, [point], one, n, providers);
     line(`    ${point.layer} alone: n runs / split run`, `${(single.perK / single.split).toFixed(1)}×`);
+    line(
+      '      ceiling (one-row run / each added split row)',
+      `${(single.perK / n / single.splitPerRow).toFixed(1)}×`,
+    );
     line(
       '      n runs / one batched run of the whole model',
       `${(single.perK / single.batched).toFixed(1)}×`,
