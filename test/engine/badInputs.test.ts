@@ -91,13 +91,26 @@ describe('bad inputs: a clear error or a correct result, never a crash', functio
     const inputsPath = join(MODELS_DIR, fixture.reference.files.inputs!);
     const folder = mkdtempSync(join(scratch, 'external-'));
     const { model, data } = externalizeModel(fixture.modelPath, folder);
-    const inline = await analyzeModel({ modelPath: fixture.modelPath, inputsPath, samples: 4 });
-    const external = await analyzeModel({ modelPath: model, inputsPath, samples: 4 });
+    // The specialization study's split model reads the same external weights.
+    const specialization = { scope: 'all', seeds: 2, knockout: false, inputs: 8 } as const;
+    const inline = await analyzeModel({
+      modelPath: fixture.modelPath,
+      inputsPath,
+      samples: 4,
+      specialization,
+    });
+    const external = await analyzeModel({ modelPath: model, inputsPath, samples: 4, specialization });
     assert.deepEqual(
       external.perSample!.map((s) => s.prediction),
       inline.perSample!.map((s) => s.prediction),
     );
     assert.deepEqual(external.layers[0]!.summary.expertLoad, inline.layers[0]!.summary.expertLoad);
+    assert.equal(
+      external.specialization!.evaluation,
+      'shared-prefix',
+      external.specialization!.notes.join(' '),
+    );
+    assert.deepEqual(external.specialization!.curves, inline.specialization!.curves);
     rmSync(data);
     await assert.rejects(
       analyzeModel({ modelPath: model, inputsPath }),
