@@ -22,6 +22,8 @@ export interface MaskedModel {
   readonly mode: 'whole' | 'shared-prefix';
   /** Why the split is not used (whole mode only). */
   readonly reason?: string;
+  /** Bytes each row copies from the shared prefix (shared-prefix mode only). */
+  readonly rowBytes?: number;
   /** Runs row r on input sources[r] of `batch` with mask feeds of rows.length rows; returns `outputs`. */
   run(
     batch: Record<string, Tensor>,
@@ -167,8 +169,16 @@ export async function openSharedPrefix(
     prefix = undefined;
     const rows = buildRowsModel(bytes, index, plan, crossings, outputs);
     const session = await open(rows.bytes);
+    // What one row copies: each cut tensor that follows the batch, and the model inputs the suffix reads.
+    let rowBytes = 0;
+    for (const name of plan.cut) {
+      const crossing = crossings.get(name);
+      if (crossing === 'constant') continue;
+      rowBytes += (crossing ? one[name]! : probe[0][name]!).data.byteLength;
+    }
     const model: MaskedModel = {
       mode: 'shared-prefix',
+      rowBytes,
       async run(batch, sources, maskFeeds, wanted) {
         const feeds: Record<string, OrtTensor> = { ...feedsFor(session, batch) };
         for (const name of session.inputNames) if (maskFeeds[name]) feeds[name] = maskFeeds[name];

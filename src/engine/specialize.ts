@@ -54,6 +54,8 @@ export interface SpecializeContext {
   output: string;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
+  /** Overrides how many bytes of shared tensors one session run may copy (see MaskedRunner). */
+  rowBytesPerRun?: number;
 }
 
 export async function runSpecialization(

@@ -63,7 +63,7 @@ describe('expert-subset specialization', function () {
     });
   }
 
-  it('runs each distinct row once: the k = n rows of every seed and scope are the full model', async () => {
+  it('runs each distinct row once (every k = n row is the full model), in parts beyond the memory budget', async () => {
     const modelPath = join(MODELS_DIR, 'softmoe_vit_plain.onnx');
     const bytes = readFileSync(modelPath);
     const graph = indexGraph(bytes, modelPath);
@@ -87,23 +87,37 @@ describe('expert-subset specialization', function () {
       open: async (m) => (await openSession(m, ['cpu'])).session,
     });
     let ran = 0;
+    let runs = 0;
     const counting: MaskedModel = {
       ...model,
       run: (batch, sources, masks, outputs) => {
         ran += sources.length;
+        runs++;
         return model.run(batch, sources, masks, outputs);
       },
     };
+    const options = { scope: 'layer', seeds, knockout: false, maxExhaustiveExperts: 0 } as const;
     const study = await runSpecialization(
       { model: counting, points, inputs, count, output: 'logits' },
-      { scope: 'layer', seeds, knockout: false, maxExhaustiveExperts: 0 },
+      options,
     );
+    assert.equal(runs, 1, 'every row of the four inputs in one run');
+    // A memory budget of 50 rows per run: the same rows, in parts, and the same study.
+    assert.equal(model.mode, 'shared-prefix');
+    const [rowsBefore, runsBefore] = [ran, runs];
+    const parted = await runSpecialization(
+      { model: counting, points, inputs, count, output: 'logits', rowBytesPerRun: 50 * model.rowBytes! },
+      options,
+    );
+    assert.equal(ran - rowsBefore, rowsBefore, 'the same rows');
+    assert.equal(runs - runsBefore, Math.ceil(rowsBefore / 50), 'in runs of at most 50 rows');
+    assert.deepEqual(parted, study);
     await model.release();
     // Planned per input: the full model, then per layer k = 1…n ranked and for each seed.
     const planned = count * (1 + points.length * n * (1 + seeds));
     // The full-model row and every k = n row (ranked and random, per layer) are one row.
     const repeats = count * points.length * (1 + seeds);
-    assert.ok(ran <= planned - repeats, `${ran} rows run of ${planned} planned`);
+    assert.ok(rowsBefore <= planned - repeats, `${rowsBefore} rows run of ${planned} planned`);
     for (const curve of study.curves) {
       assert.equal(curve.ranked.agreement[n - 1], 1);
       assert.equal(curve.random.agreement[n - 1], 1);
