@@ -16,7 +16,7 @@ import type { Tensor } from '../src/core/tensor';
 import { analyzeModel } from '../src/engine/analyze';
 import { softMoeCombinePoint } from '../src/engine/maskPoints';
 import { toOrt } from '../src/engine/ortTensors';
-import { openSharedPrefix } from '../src/engine/maskedModel';
+import { maskInputsOf, openSharedPrefix } from '../src/engine/maskedModel';
 import { openSession, ProviderName } from '../src/engine/session';
 import { line, median, timeMs } from './support';
 
@@ -71,7 +71,7 @@ async function keepCurveTimes(
   const shared = await openSharedPrefix(
     masked,
     indexGraph(masked, modelPath),
-    new Set(points.flatMap((p) => [maskInputName(p.layer), keepInputName(p.layer)])),
+    maskInputsOf(points),
     ['logits'],
     [],
     [one, one],

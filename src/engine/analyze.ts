@@ -354,6 +354,8 @@ async function specialize(
     count: run.count,
     open: sessionOpener(run),
     split: options.sharedPrefix !== false,
+    ...(options.subsets === 'shared' ? { extras: points.map((p) => scoresTensorName(p.layer)) } : {}),
+    entriesAt: options.scope === 'all' ? 'first' : 'each',
   });
   try {
     const result = await runSpecialization(

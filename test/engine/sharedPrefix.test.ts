@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { indexGraph } from '../../src/core/onnx/graph';
+import { planRows } from '../../src/core/onnx/rowsModel';
 import { planMaskSplit } from '../../src/core/onnx/split';
 import type { Specialization } from '../../src/core/specialization/types';
 import type { Tensor } from '../../src/core/tensor';
@@ -83,7 +84,8 @@ const x1 = floats([1, 4], [-1, 0.5, 2, -6]);
 
 /** The model split at its mask `m`, probed on x0 and x1. */
 function splitOnProbe(bytes: Uint8Array, index: ReturnType<typeof indexGraph>) {
-  return openSharedPrefix(bytes, index, new Set(['m']), ['y'], [], [{ x: x0 }, { x: x1 }], open);
+  const m = [[{ name: 'm', width: 4, neutral: 1 }]];
+  return openSharedPrefix(bytes, index, m, ['y'], [], [{ x: x0 }, { x: x1 }], open);
 }
 
 describe('masked rows split at the masks (shared prefix)', function () {
@@ -171,6 +173,65 @@ describe('masked rows split at the masks (shared prefix)', function () {
         const xi = Math.max(0, (x.data as Float32Array)[s * 4 + i]!);
         const expected = Math.fround(xi * (m.data as Float32Array)[r * 4 + i]!) + xi;
         assert.equal((y!.data as Float32Array)[r * 4 + i], Math.fround(expected), `row ${r}, entry ${i}`);
+      }
+    });
+    await shared.release();
+  });
+
+  it('with an entry per masked point, rows whose first mask is a later one start from the full model there', async () => {
+    // y = (relu(x)·m1 + x)·m2 + relu(x): rows masking only m2 enter after m1, from the base's c.
+    const bytes = model(
+      op('Relu', ['x'], ['a']),
+      op('Mul', ['a', 'm1'], ['b']),
+      op('Add', ['b', 'x'], ['c']),
+      op('Mul', ['c', 'm2'], ['d']),
+      op('Add', ['d', 'a'], ['y']),
+      valueInfo(11, 'x', FLOAT, ['batch', 4]),
+      valueInfo(11, 'm1', FLOAT, ['batch', 4]),
+      valueInfo(11, 'm2', FLOAT, ['batch', 4]),
+      valueInfo(12, 'y', FLOAT, ['batch', 4]),
+    );
+    const index = indexGraph(bytes, 'two.onnx');
+    const points = [[{ name: 'm2', width: 4, neutral: 1 }], [{ name: 'm1', width: 4, neutral: 1 }]];
+    const plan = planRows(index, points, [], 'each');
+    assert.ok(typeof plan !== 'string', String(plan));
+    assert.deepEqual(
+      plan.points.map((p) => p[0]!.name),
+      ['m1', 'm2'],
+      'points in graph order',
+    );
+    assert.deepEqual(
+      plan.entries.map((e) => [e.start, e.cut]),
+      [
+        [0, ['a', 'x']],
+        [1, ['c', 'a']],
+      ],
+    );
+    const shared = await openSharedPrefix(
+      bytes,
+      index,
+      points,
+      ['y'],
+      [],
+      [{ x: x0 }, { x: x1 }],
+      open,
+      'each',
+    );
+    assert.ok(typeof shared !== 'string', String(shared));
+    const x = floats([2, 4], [...(x0.data as Float32Array), ...(x1.data as Float32Array)]);
+    const sources = [0, 1, 1, 0];
+    const ones = [1, 1, 1, 1];
+    // Rows: m1 and m2 masked; only m2 (a later entry); neither; only m1.
+    const m1 = floats([4, 4], [0, 1, 0.5, 2, ...ones, ...ones, 3, 0, 1, 1]);
+    const m2 = floats([4, 4], [1, 0, 2, 1, 0.5, 0, 3, 1, ...ones, ...ones]);
+    const { y } = await shared.run({ x }, sources, { m1: toOrt(m1), m2: toOrt(m2) }, ['y']);
+    sources.forEach((s, r) => {
+      for (let i = 0; i < 4; i++) {
+        const xi = (x.data as Float32Array)[s * 4 + i]!;
+        const a = Math.max(0, xi);
+        const c = Math.fround(Math.fround(a * (m1.data as Float32Array)[r * 4 + i]!) + xi);
+        const expected = Math.fround(Math.fround(c * (m2.data as Float32Array)[r * 4 + i]!) + a);
+        assert.equal((y!.data as Float32Array)[r * 4 + i], expected, `row ${r}, entry ${i}`);
       }
     });
     await shared.release();

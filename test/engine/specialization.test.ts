@@ -21,6 +21,23 @@ interface ExpertDrop {
   rankedKL: number;
 }
 
+/** The KL values of a study in order, and the study without them. */
+function splitKl(study: unknown): [number[], unknown] {
+  const kl: number[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'number') kl.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  const rest = JSON.parse(
+    JSON.stringify(study, (key, value: unknown) => {
+      if (!/kl/i.test(key)) return value;
+      collect(value);
+      return undefined;
+    }),
+  ) as unknown;
+  return [kl, rest];
+}
+
 describe('expert-subset specialization', function () {
   this.timeout(180_000);
   const fixtures = loadFixtures();
@@ -136,10 +153,14 @@ describe('expert-subset specialization', function () {
         specialization: { scope: 'layer', seeds: 10, rowsPerRun },
       });
     const [big, small] = [await run(4096), await run(100)];
-    assert.deepEqual(
-      small.specialization,
-      big.specialization,
-      'results do not depend on how rows are batched',
+    // Batches of other sizes round differently in ONNX Runtime's matrix products: KL agrees to float
+    // precision, everything else exactly.
+    const [smallKl, smallRest] = splitKl(small.specialization);
+    const [bigKl, bigRest] = splitKl(big.specialization);
+    assert.deepEqual(smallRest, bigRest, 'results do not depend on how rows are batched');
+    assert.equal(smallKl.length, bigKl.length);
+    smallKl.forEach((v, i) =>
+      assert.ok(Math.abs(v - bigKl[i]!) <= 1e-7 * (1 + Math.abs(v)), `KL ${i}: ${v} vs ${bigKl[i]}`),
     );
     const s = big.specialization!;
     assert.deepEqual(

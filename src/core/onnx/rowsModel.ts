@@ -1,31 +1,69 @@
 /**
- * The split masked model as one graph: the prefix runs on the inputs, Gather nodes copy each cut
- * tensor to the rows that read it (row r takes input sources[r]), and the suffix runs on the rows.
- * One session run per batch of rows, and the replicated tensors never leave ONNX Runtime.
- *
- * Nodes both parts need (shape arithmetic the suffix recomputes for its own row count) appear
- * twice; the suffix's copy renames its outputs so each tensor still has one producer. value_info
- * is dropped: the suffix's tensors change their leading size, and ONNX Runtime infers the rest.
+ * The masked model as one graph that runs each row from where its own masks first act:
+ *   base:    the model on the batch's inputs with every mask fed its neutral value (mask ones,
+ *            keep = n): the unmasked network, once per input, as far as the entries' cuts.
+ *   entry i: a copy of the nodes downstream of the masks of points i, i+1, … (core/onnx/split),
+ *            for the rows whose masks before point i are neutral. The copy reads the base's
+ *            tensors at its cut through Gather nodes (row r takes input sources[r]) and has its
+ *            own mask inputs; shape arithmetic it needs is recomputed in the copy, for its own
+ *            row count.
+ * With an entry per point, a per-layer curve of a late layer pays only for the network after that
+ * layer; with one entry at the first point, the base stops there. One session run serves a whole
+ * batch of rows. Copies rename every tensor they produce, so each name keeps one producer; value_info is
+ * dropped (the copies' tensors change their leading size; ONNX Runtime infers the rest).
  */
-import { messageField, stringField, varintField } from './encode';
+import { concatBytes, messageField, stringField, varintField } from './encode';
 import type { GraphIndex } from './graph';
 import { valueInfoField } from './instrument';
 import { intAttribute, nodeField, renamedNode } from './nodes';
 import { rewriteGraph } from './splice';
-import { keepNodes, MaskSplit } from './split';
+import { ancestors, keepNodes, planMaskSplit } from './split';
 
-/** How a cut tensor reaches the rows: along `axis` in blocks of `block` per input, or as it is. */
-export type Crossing = { axis: number; block: number } | 'constant';
-
-/** The suffix's name for a tensor both parts compute, or a cut tensor gathered per row. */
-const ROWS = '.moe_scope.rows';
-
-/** The int64 input listing, for each row, the input rows it copies in blocks of `block`. */
-export function rowsInputName(block: number): string {
-  return `moe_scope.rows.${block}`;
+/** One mask input of a masked point: [rows, width] floats, `neutral` everywhere leaves it off. */
+export interface MaskInput {
+  name: string;
+  width: number;
+  neutral: number;
 }
 
-/** Row indices for `rowsInputName(block)`: block sources[r] becomes row block r. */
+export interface RowsEntry {
+  /** The first point (in graph order) whose masks this entry's copy reads; it reads every later one's too. */
+  start: number;
+  /** Those mask inputs. */
+  masks: string[];
+  /** Nodes of the copy, in graph order. */
+  nodes: number[];
+  /** Tensors the copy reads from the base or the model's inputs. */
+  cut: string[];
+}
+
+export interface RowsPlan {
+  /** The masked points' inputs, in graph order (where their masks are first read). */
+  points: MaskInput[][];
+  /** Entries by `start`: one at the first point, or one per point. */
+  entries: RowsEntry[];
+  /** Nodes of the base: what the entries' cuts and the base outputs need. */
+  base: Set<number>;
+  /** Cut tensors the base computes (model inputs excluded), each once. */
+  cuts: string[];
+}
+
+/** How a cut tensor follows the batch: along `axis` in blocks of `block` per input, or not at all. */
+export type Crossing = { axis: number; block: number } | 'constant';
+
+const FLOAT = 1;
+const INT64 = 7;
+
+export function entryTag(entry: number): string {
+  return `.moe_scope.e${entry}`;
+}
+
+/** The int64 input listing, for entry `entry`, the base rows each of its rows copies, in blocks of `block`. */
+export function rowsInputName(entry: number, block: number): string {
+  return `moe_scope.rows.e${entry}.b${block}`;
+}
+
+/** Row indices for a rows input: block sources[r] becomes row block r. */
 export function rowIndices(sources: readonly number[], block: number): BigInt64Array {
   const out = new BigInt64Array(sources.length * block);
   sources.forEach((source, r) => {
@@ -34,66 +72,140 @@ export function rowIndices(sources: readonly number[], block: number): BigInt64A
   return out;
 }
 
-/** An int64 graph input [rows]. */
-function indexInput(name: string): Uint8Array {
-  const dims = messageField(2, [messageField(1, [stringField(2, 'moe_scope_rows')])]);
-  return messageField(11, [
-    stringField(1, name),
-    messageField(2, [messageField(1, [varintField(1, 7), dims])]),
-  ]);
+/**
+ * Plans the entries: `each` point gets one (per-layer studies), or only the `first` (all layers
+ * masked at once: the base then stops at the first cut). `baseOutputs` are what the base also
+ * computes per input (extras). Returns why not when the masks do not cut the graph.
+ */
+export function planRows(
+  index: GraphIndex,
+  points: readonly MaskInput[][],
+  baseOutputs: readonly string[],
+  entriesAt: 'first' | 'each',
+): RowsPlan | string {
+  const firstRead = (inputs: MaskInput[]) =>
+    Math.min(...inputs.flatMap((i) => index.consumers.get(i.name) ?? []), Infinity);
+  const ordered = [...points].sort((a, b) => firstRead(a) - firstRead(b));
+  const entries: RowsEntry[] = [];
+  const cuts = new Set<string>();
+  const starts = entriesAt === 'each' ? ordered.map((_, i) => i) : [0];
+  for (const start of starts) {
+    const masks = ordered.slice(start).flatMap((inputs) => inputs.map((m) => m.name));
+    const split = planMaskSplit(index, new Set(masks));
+    if (typeof split === 'string') return split;
+    const nodes = [...split.suffixNodes].sort((a, b) => a - b);
+    entries.push({ start, masks, nodes, cut: split.cut });
+    for (const name of split.computed) cuts.add(name);
+  }
+  const base = ancestors(index, [...cuts, ...baseOutputs], new Set());
+  return { points: ordered, entries, base, cuts: [...cuts] };
 }
 
 /**
- * Builds the one-graph model. `crossings` says how each cut tensor the prefix computes follows the
- * batch (model inputs the suffix reads follow it along axis 0, one row each). Outputs: `outputs`
- * and the split's extras (the prefix's extras stay one row per input).
+ * A graph input [rows, …dims] whose leading size is the symbol `rows` (ONNX Runtime plans memory
+ * as if inputs sharing a symbol had one size, so each differently sized input gets its own).
+ */
+function tensorInput(name: string, elemType: number, rows: string, dims: number[]): Uint8Array {
+  const shape = messageField(2, [
+    messageField(1, [stringField(2, rows)]),
+    ...dims.map((d) => messageField(1, [varintField(1, d)])),
+  ]);
+  return messageField(11, [
+    stringField(1, name),
+    messageField(2, [messageField(1, [varintField(1, elemType), shape])]),
+  ]);
+}
+
+/** The cut tensors entry `e` copies per row, with how each follows the batch. */
+export function gathersOf(
+  plan: RowsPlan,
+  e: number,
+  crossings: ReadonlyMap<string, Crossing>,
+): { name: string; axis: number; block: number }[] {
+  const gathers: { name: string; axis: number; block: number }[] = [];
+  for (const name of plan.entries[e]!.cut) {
+    // Model inputs the copy reads follow the batch along axis 0, one row per input.
+    const crossing = crossings.get(name) ?? (plan.cuts.includes(name) ? undefined : { axis: 0, block: 1 });
+    if (!crossing) throw new RangeError(`no crossing for ${name}`);
+    if (crossing !== 'constant') gathers.push({ name, ...crossing });
+  }
+  return gathers;
+}
+
+/** The copy of entry `e`: Gather nodes for its cut, its renamed nodes, its inputs and outputs. */
+function entryFields(
+  bytes: Uint8Array,
+  index: GraphIndex,
+  plan: RowsPlan,
+  e: number,
+  crossings: ReadonlyMap<string, Crossing>,
+  outputs: readonly string[],
+): Uint8Array[] {
+  const entry = plan.entries[e]!;
+  const tag = entryTag(e);
+  const renames = new Map<string, string>();
+  const fields: Uint8Array[] = [];
+  const gathers = gathersOf(plan, e, crossings);
+  for (const { name, axis, block } of gathers) {
+    renames.set(name, `${name}${tag}.rows`);
+    fields.push(
+      nodeField(
+        'Gather',
+        [name, rowsInputName(e, block)],
+        `${name}${tag}.rows`,
+        `moe_scope/rows${tag}/${name}`,
+        [intAttribute('axis', axis)],
+      ),
+    );
+  }
+  const widths = new Map(plan.points.flat().map((m) => [m.name, m.width] as const));
+  for (const name of entry.masks) renames.set(name, name + tag);
+  const produced = new Set<string>();
+  for (const i of entry.nodes)
+    for (const out of index.nodes[i]!.outputs) {
+      if (!out) continue;
+      renames.set(out, out + tag);
+      produced.add(out);
+    }
+  for (const name of outputs)
+    if (!produced.has(name)) throw new RangeError(`${name} does not depend on the masks of entry ${e}`);
+  for (const i of entry.nodes) {
+    const node = index.nodes[i]!;
+    fields.push(
+      renamedNode(bytes, node.span[0], node.span[1], {
+        inputs: renames,
+        outputs: renames,
+        name: node.name + tag,
+      }),
+    );
+  }
+  for (const name of entry.masks)
+    fields.push(tensorInput(name + tag, FLOAT, `moe_scope_rows_e${e}`, [widths.get(name)!]));
+  for (const block of new Set(gathers.map((g) => g.block)))
+    fields.push(tensorInput(rowsInputName(e, block), INT64, `moe_scope_rows_e${e}_b${block}`, []));
+  for (const name of outputs) fields.push(valueInfoField(12, name + tag));
+  return fields;
+}
+
+/**
+ * The base alone (`crossings` undefined: to probe the cut, with `baseOutputs` out) or the whole
+ * rows model: the base with `baseOutputs`, and each entry with `outputs` renamed by its tag.
  */
 export function buildRowsModel(
   bytes: Uint8Array,
   index: GraphIndex,
-  split: MaskSplit,
-  crossings: ReadonlyMap<string, Crossing>,
-  outputs: readonly string[],
-): { bytes: Uint8Array; blocks: number[] } {
-  const renames = new Map<string, string>();
-  const gathers: Uint8Array[] = [];
-  const blocks = new Set<number>();
-  for (const name of split.cut) {
-    const crossing =
-      crossings.get(name) ?? (split.computed.includes(name) ? undefined : { axis: 0, block: 1 });
-    if (!crossing) throw new RangeError(`no crossing for ${name}`);
-    if (crossing === 'constant') continue;
-    blocks.add(crossing.block);
-    renames.set(name, name + ROWS);
-    gathers.push(
-      nodeField('Gather', [name, rowsInputName(crossing.block)], name + ROWS, `moe_scope/rows/${name}`, [
-        intAttribute('axis', crossing.axis),
-      ]),
-    );
-  }
-  const suffixOrder = [...split.suffixNodes].sort((a, b) => a - b);
-  for (const i of suffixOrder)
-    if (split.prefixNodes.has(i))
-      for (const out of index.nodes[i]!.outputs) if (out) renames.set(out, out + ROWS);
-  const suffix = suffixOrder.map((i) => {
-    const node = index.nodes[i]!;
-    const twice = split.prefixNodes.has(i);
-    return renamedNode(bytes, node.span[0], node.span[1], {
-      inputs: renames,
-      ...(twice ? { outputs: renames, name: node.name + ROWS } : {}),
-    });
-  });
-
-  const model = rewriteGraph(
+  plan: RowsPlan,
+  baseOutputs: readonly string[],
+  entries?: { crossings: ReadonlyMap<string, Crossing>; outputs: readonly string[] },
+): Uint8Array {
+  const copies = entries
+    ? plan.entries.map((_, e) => entryFields(bytes, index, plan, e, entries.crossings, entries.outputs))
+    : [];
+  const readers = entries ? [...plan.base, ...plan.entries.flatMap((entry) => entry.nodes)] : plan.base;
+  return rewriteGraph(
     bytes,
     index,
-    keepNodes(index, split.prefixNodes, () => false, [...split.prefixNodes, ...split.suffixNodes]),
-    [
-      ...gathers,
-      ...suffix,
-      ...[...blocks].map((block) => indexInput(rowsInputName(block))),
-      ...[...outputs, ...split.suffixExtras, ...split.prefixExtras].map((name) => valueInfoField(12, name)),
-    ],
+    keepNodes(index, plan.base, () => false, readers),
+    [...copies.map((fields) => concatBytes(fields)), ...baseOutputs.map((name) => valueInfoField(12, name))],
   );
-  return { bytes: model, blocks: [...blocks] };
 }

@@ -56,7 +56,7 @@ function shapeArithmetic(index: GraphIndex, dependent: boolean[]): boolean[] {
   return shapeLike;
 }
 
-function ancestors(index: GraphIndex, targets: Iterable<string>, excluded: Set<number>): Set<number> {
+export function ancestors(index: GraphIndex, targets: Iterable<string>, excluded: Set<number>): Set<number> {
   const found = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
