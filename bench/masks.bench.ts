@@ -16,7 +16,8 @@ import type { Tensor } from '../src/core/tensor';
 import { analyzeModel } from '../src/engine/analyze';
 import { softMoeCombinePoint } from '../src/engine/maskPoints';
 import { toOrt } from '../src/engine/ortTensors';
-import { maskInputsOf, openSharedPrefix } from '../src/engine/maskedModel';
+import { maskInputsOf } from '../src/engine/maskedModel';
+import { openSharedPrefix } from '../src/engine/sharedPrefix';
 import { openSession, ProviderName } from '../src/engine/session';
 import { line, median, timeMs } from './support';
 

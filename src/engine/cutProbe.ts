@@ -1,0 +1,45 @@
+/**
+ * The cut check: from the prefix's tensors for two inputs run alone and together, how each tensor
+ * follows the batch (along one axis, in blocks per input) or that it does not depend on the input.
+ */
+import type { Crossing } from '../core/onnx/rowsModel';
+import { sizeOf, Tensor } from '../core/tensor';
+
+function close(a: Tensor, b: Tensor, offsetA: number, offsetB: number, length: number): boolean {
+  const x = a.data as ArrayLike<number | bigint>;
+  const y = b.data as ArrayLike<number | bigint>;
+  for (let i = 0; i < length; i++) {
+    const u = x[offsetA + i]!;
+    const v = y[offsetB + i]!;
+    if (typeof u === 'bigint' || typeof v === 'bigint') {
+      if (u !== v) return false;
+    } else if (!(Math.abs(u - v) <= 1e-4 * (1 + Math.abs(v))) && !(Number.isNaN(u) && Number.isNaN(v))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Does `both` (inputs 0 and 1 as a batch) hold `one` then `two` along `axis`? */
+function concatenates(both: Tensor, one: Tensor, two: Tensor, axis: number): boolean {
+  const outer = sizeOf(one.shape.slice(0, axis));
+  const part = sizeOf(one.shape.slice(axis));
+  for (let o = 0; o < outer; o++) {
+    if (!close(one, both, o * part, o * 2 * part, part)) return false;
+    if (!close(two, both, o * part, o * 2 * part + part, part)) return false;
+  }
+  return true;
+}
+
+export function crossingOf(one: Tensor, two: Tensor, both: Tensor): Crossing | undefined {
+  const same = (p: number[], q: number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
+  if (!same(one.shape, two.shape) || one.shape.length !== both.shape.length) return undefined;
+  if (same(one.shape, both.shape)) {
+    const n = sizeOf(one.shape);
+    return close(one, both, 0, 0, n) && close(two, both, 0, 0, n) ? 'constant' : undefined;
+  }
+  const axes = one.shape.flatMap((d, i) => (both.shape[i] === 2 * d && d > 0 ? [i] : []));
+  const other = both.shape.every((d, i) => axes.includes(i) || d === one.shape[i]);
+  if (axes.length !== 1 || !other) return undefined;
+  return concatenates(both, one, two, axes[0]!) ? { axis: axes[0]!, block: one.shape[axes[0]!]! } : undefined;
+}
