@@ -17,7 +17,7 @@ import type { GraphIndex } from './graph';
 import { valueInfoField } from './instrument';
 import { intAttribute, nodeField, renamedNode } from './nodes';
 import { rewriteGraph } from './splice';
-import { ancestors, keepNodes, planMaskSplit } from './split';
+import { ancestors, keepNodes, namesRead, planMaskSplit } from './split';
 
 /** One mask input of a masked point: [rows, width] floats, `neutral` everywhere leaves it off. */
 export interface MaskInput {
@@ -201,11 +201,15 @@ export function buildRowsModel(
   const copies = entries
     ? plan.entries.map((_, e) => entryFields(bytes, index, plan, e, entries.crossings, entries.outputs))
     : [];
-  const readers = entries ? [...plan.base, ...plan.entries.flatMap((entry) => entry.nodes)] : plan.base;
+  // The copies read their masks under their own names; the originals stay inputs only where the base reads them.
+  const used = namesRead(index, plan.base);
+  if (entries)
+    for (const entry of plan.entries)
+      for (const name of namesRead(index, entry.nodes)) if (!entry.masks.includes(name)) used.add(name);
   return rewriteGraph(
     bytes,
     index,
-    keepNodes(index, plan.base, () => false, readers),
+    keepNodes(index, plan.base, () => false, used),
     [...copies.map((fields) => concatBytes(fields)), ...baseOutputs.map((name) => valueInfoField(12, name))],
   );
 }

@@ -118,19 +118,24 @@ export function planMaskSplit(
   return { prefixNodes, suffixNodes, cut, computed, prefixExtras, suffixExtras };
 }
 
+/** Every tensor name the `nodes` read. */
+export function namesRead(index: GraphIndex, nodes: Iterable<number>): Set<string> {
+  const used = new Set<string>();
+  for (const i of nodes) for (const name of index.nodes[i]!.inputs) if (name) used.add(name);
+  return used;
+}
+
 /**
- * Graph field edits that keep the nodes in `nodes` (graph order), the initializers and inputs the
- * `readers` read (by default the kept nodes), no graph outputs, and the value_info entries
+ * Graph field edits that keep the nodes in `nodes` (graph order), the initializers and inputs in
+ * `used` (by default what the kept nodes read), no graph outputs, and the value_info entries
  * `keepInfo` accepts.
  */
 export function keepNodes(
   index: GraphIndex,
   nodes: ReadonlySet<number>,
   keepInfo: (name: string) => boolean,
-  readers: Iterable<number> = nodes,
+  used: ReadonlySet<string> = namesRead(index, nodes),
 ): FieldEdit {
-  const used = new Set<string>();
-  for (const i of readers) for (const name of index.nodes[i]!.inputs) if (name) used.add(name);
   let nodeIndex = 0;
   return (field, data) => {
     switch (field.number) {
