@@ -161,10 +161,6 @@ export async function benchMasks(root: string, providers: ProviderName[]): Promi
     const single = await keepCurveTimes(bytes, modelPath, [point], one, n, providers);
     line(`    ${point.layer} alone: n runs / split run`, `${(single.perK / single.split).toFixed(1)}×`);
     line(
-      '      ceiling (one-row run / each added split row)',
-      `${(single.perK / n / single.splitPerRow).toFixed(1)}×`,
-    );
-    line(
       '      n runs / one batched run of the whole model',
       `${(single.perK / single.batched).toFixed(1)}×`,
     );
