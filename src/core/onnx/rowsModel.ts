@@ -16,8 +16,10 @@ import { concatBytes, messageField, stringField, varintField } from './encode';
 import type { GraphIndex } from './graph';
 import { valueInfoField } from './instrument';
 import { intAttribute, nodeField, renamedNode } from './nodes';
-import { rewriteGraph } from './splice';
-import { ancestors, keepNodes, namesRead, planMaskSplit } from './split';
+import { FieldEdit, rewriteGraph } from './splice';
+import { ancestors, planMaskSplit } from './split';
+import { readValueInfo } from './summary';
+import { readTensorHeader } from './tensorProto';
 
 /** One mask input of a masked point: [rows, width] floats, `neutral` everywhere leaves it off. */
 export interface MaskInput {
@@ -187,8 +189,38 @@ function entryFields(
   return fields;
 }
 
+/** Every tensor name the `nodes` read. */
+function namesRead(index: GraphIndex, nodes: Iterable<number>): Set<string> {
+  const used = new Set<string>();
+  for (const i of nodes) for (const name of index.nodes[i]!.inputs) if (name) used.add(name);
+  return used;
+}
+
 /**
- * The base alone (`crossings` undefined: to probe the cut, with `baseOutputs` out) or the whole
+ * Graph field edits that keep the nodes in `nodes` (graph order) and the initializers and inputs
+ * in `used`; graph outputs and value_info go.
+ */
+function keepNodes(nodes: ReadonlySet<number>, used: ReadonlySet<string>): FieldEdit {
+  let nodeIndex = 0;
+  return (field, data) => {
+    switch (field.number) {
+      case 1:
+        return nodes.has(nodeIndex++) ? undefined : null;
+      case 5:
+        return used.has(readTensorHeader(data, field).name) ? undefined : null;
+      case 11:
+        return used.has(readValueInfo(data, field.start, field.end).name) ? undefined : null;
+      case 12:
+      case 13:
+        return null;
+      default:
+        return undefined;
+    }
+  };
+}
+
+/**
+ * The base alone (no `entries`: to probe the cuts, with `baseOutputs` out) or the whole
  * rows model: the base with `baseOutputs`, and each entry with `outputs` renamed by its tag.
  */
 export function buildRowsModel(
@@ -206,10 +238,8 @@ export function buildRowsModel(
   if (entries)
     for (const entry of plan.entries)
       for (const name of namesRead(index, entry.nodes)) if (!entry.masks.includes(name)) used.add(name);
-  return rewriteGraph(
-    bytes,
-    index,
-    keepNodes(index, plan.base, () => false, used),
-    [...copies.map((fields) => concatBytes(fields)), ...baseOutputs.map((name) => valueInfoField(12, name))],
-  );
+  return rewriteGraph(bytes, index, keepNodes(plan.base, used), [
+    ...copies.map((fields) => concatBytes(fields)),
+    ...baseOutputs.map((name) => valueInfoField(12, name)),
+  ]);
 }

@@ -5,15 +5,10 @@
  *   suffix: the nodes downstream of a mask input, plus the shape arithmetic they read (Shape,
  *           Gather, Concat… over shapes), recomputed there so that shapes follow the suffix's own,
  *           larger batch.
- * The prefix alone is a copy of the model with node, input, output, value_info and initializer
- * fields dropped or added; every other byte is kept (see splice.ts). It checks the cut on real
- * inputs; the model that runs joins both parts in one graph (rowsModel.ts).
+ * The model that runs joins the parts in one graph (rowsModel.ts), keeping every byte of the
+ * original it does not drop or add (see splice.ts).
  */
 import type { GraphIndex } from './graph';
-import { valueInfoField } from './instrument';
-import { FieldEdit, rewriteGraph } from './splice';
-import { readValueInfo } from './summary';
-import { readTensorHeader } from './tensorProto';
 
 export interface MaskSplit {
   prefixNodes: Set<number>;
@@ -22,9 +17,6 @@ export interface MaskSplit {
   cut: string[];
   /** The cut tensors the prefix computes (the cut without the model's inputs): its outputs, the suffix's added inputs. */
   computed: string[];
-  /** Of the requested extra outputs, those the prefix computes (the rest come from the suffix). */
-  prefixExtras: string[];
-  suffixExtras: string[];
 }
 
 /** Ops whose output is a shape or a constant: cheap, and batch-dependent when read from a tensor. */
@@ -72,11 +64,7 @@ export function ancestors(index: GraphIndex, targets: Iterable<string>, excluded
  * Plans the split; returns why not when the masks do not cut the graph (nested subgraphs that read
  * outer tensors are not followed, so models with control flow are not split).
  */
-export function planMaskSplit(
-  index: GraphIndex,
-  masks: ReadonlySet<string>,
-  extras: readonly string[] = [],
-): MaskSplit | string {
+export function planMaskSplit(index: GraphIndex, masks: ReadonlySet<string>): MaskSplit | string {
   if (
     index.nodes.some((n) => n.attributes.size && [...n.attributes.values()].some((a) => a.type === 'graph'))
   )
@@ -107,71 +95,8 @@ export function planMaskSplit(
     }
   }
   const dependentNodes = new Set(dependent.flatMap((d, i) => (d ? [i] : [])));
-  const prefixExtras = extras.filter((name) => {
-    const producer = index.producer.get(name);
-    return producer !== undefined && !dependent[producer];
-  });
-  const suffixExtras = extras.filter((name) => !prefixExtras.includes(name));
-  const prefixNodes = ancestors(index, [...cut, ...prefixExtras], dependentNodes);
+  const prefixNodes = ancestors(index, cut, dependentNodes);
   const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
   const computed = cut.filter((name) => !modelInputs.has(name));
-  return { prefixNodes, suffixNodes, cut, computed, prefixExtras, suffixExtras };
-}
-
-/** Every tensor name the `nodes` read. */
-export function namesRead(index: GraphIndex, nodes: Iterable<number>): Set<string> {
-  const used = new Set<string>();
-  for (const i of nodes) for (const name of index.nodes[i]!.inputs) if (name) used.add(name);
-  return used;
-}
-
-/**
- * Graph field edits that keep the nodes in `nodes` (graph order), the initializers and inputs in
- * `used` (by default what the kept nodes read), no graph outputs, and the value_info entries
- * `keepInfo` accepts.
- */
-export function keepNodes(
-  index: GraphIndex,
-  nodes: ReadonlySet<number>,
-  keepInfo: (name: string) => boolean,
-  used: ReadonlySet<string> = namesRead(index, nodes),
-): FieldEdit {
-  let nodeIndex = 0;
-  return (field, data) => {
-    switch (field.number) {
-      case 1:
-        return nodes.has(nodeIndex++) ? undefined : null;
-      case 5:
-        return used.has(readTensorHeader(data, field).name) ? undefined : null;
-      case 11:
-        return used.has(readValueInfo(data, field.start, field.end).name) ? undefined : null;
-      case 12:
-        return null;
-      case 13:
-        return keepInfo(readValueInfo(data, field.start, field.end).name) ? undefined : null;
-      default:
-        return undefined;
-    }
-  };
-}
-
-/** The prefix: the model's inputs in, the cut tensors it computes (and its extras) out. */
-export function buildPrefix(
-  bytes: Uint8Array,
-  index: GraphIndex,
-  split: MaskSplit,
-): { bytes: Uint8Array; outputs: string[] } {
-  const outputs = [...split.computed, ...split.prefixExtras];
-  const touched = new Set<string>();
-  for (const i of split.prefixNodes)
-    for (const name of index.nodes[i]!.inputs.concat(index.nodes[i]!.outputs)) touched.add(name);
-  // An output keeps only its field-12 entry.
-  const edit = keepNodes(index, split.prefixNodes, (name) => touched.has(name) && !outputs.includes(name));
-  const edited = rewriteGraph(
-    bytes,
-    index,
-    edit,
-    outputs.map((name) => valueInfoField(12, name)),
-  );
-  return { bytes: edited, outputs };
+  return { prefixNodes, suffixNodes, cut, computed };
 }
