@@ -4,7 +4,7 @@
  * checks the schema and revives both reports, so the views see the shape the engine produced.
  */
 import { MoeScopeError } from '../errors';
-import { reviveReport } from '../report/read';
+import { parseReportJson, reviveReport } from '../report/read';
 import { COMPARISON_SCHEMA, type CompareResult } from './types';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -24,13 +24,7 @@ function looksLikeComparison(value: unknown): value is CompareResult {
 }
 
 export function comparisonFromJson(text: string): CompareResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new MoeScopeError('BAD_REPORT', `Not a MoE Scope comparison: ${(error as Error).message}`);
-  }
-  return reviveComparison(parsed);
+  return reviveComparison(parseReportJson(text, 'comparison'));
 }
 
 /** Revives an already-parsed comparison (its reports' matrices as nested arrays). */

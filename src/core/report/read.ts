@@ -38,15 +38,18 @@ function reviveLayer(raw: Record<string, unknown>, where: string): SampleLayer {
   return layer as SampleLayer;
 }
 
+/** JSON text parsed, or MoeScopeError('BAD_REPORT') saying it is not a MoE Scope `what`. */
+export function parseReportJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new MoeScopeError('BAD_REPORT', `Not a MoE Scope ${what}: ${(error as Error).message}`);
+  }
+}
+
 /** Parses report JSON text; throws MoeScopeError('BAD_REPORT') naming what was wrong. */
 export function reportFromJson(text: string): Report {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new MoeScopeError('BAD_REPORT', `Not a MoE Scope report: ${(error as Error).message}`);
-  }
-  return reviveReport(parsed);
+  return reviveReport(parseReportJson(text, 'report'));
 }
 
 /** Revives an already-parsed report object (matrices as nested arrays or already typed). */
