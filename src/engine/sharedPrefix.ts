@@ -51,9 +51,10 @@ function copyRow(
   else into.set(from.subarray(row * width, (row + 1) * width), to * width);
 }
 
-/** Which entry each row runs in, and each entry's rows in order. */
+/** Which entry each row runs in and at which of its rows, and each entry's rows in order. */
 interface Routing {
   entryOf: number[];
+  slot: number[];
   members: number[][];
 }
 
@@ -64,15 +65,16 @@ function routeRows(plan: RowsPlan, maskFeeds: Record<string, OrtTensor>, rows: n
       .subarray(r * m.width, (r + 1) * m.width)
       .every((v) => v === m.neutral);
   const members: number[][] = plan.entries.map(() => []);
+  const slot: number[] = [];
   const entryOf = Array.from({ length: rows }, (_, r) => {
     const first = plan.points.findIndex((point) => point.some((m) => !neutral(m, r)));
     const at = first < 0 ? plan.points.length : first;
     let e = 0;
     while (e + 1 < plan.entries.length && plan.entries[e + 1]!.start <= at) e++;
-    members[e]!.push(r);
+    slot.push(members[e]!.push(r) - 1);
     return e;
   });
-  return { entryOf, members };
+  return { entryOf, slot, members };
 }
 
 /** Each entry's mask inputs (its rows' masks) and row indices (the inputs they copy). */
@@ -106,13 +108,12 @@ function entryFeeds(
 
 /** Output `name` of every row, from the entry each ran in, back in row order. */
 function rowsInOrder(results: Record<string, Tensor>, name: string, routing: Routing): Tensor {
-  const position = new Map(routing.members.flatMap((rows) => rows.map((row, j) => [row, j] as const)));
   const first = results[name + entryTag(0)]!;
   const width = sizeOf(first.shape.slice(1));
   const data = new TYPED_ARRAYS[first.dtype](routing.entryOf.length * width) as Float32Array;
   routing.entryOf.forEach((e, r) => {
     const from = results[name + entryTag(e)]!.data as Float32Array;
-    const row = position.get(r)!;
+    const row = routing.slot[r]!;
     data.set(from.subarray(row * width, (row + 1) * width), r * width);
   });
   return { dtype: first.dtype, shape: [routing.entryOf.length, ...first.shape.slice(1)], data } as Tensor;

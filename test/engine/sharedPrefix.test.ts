@@ -83,10 +83,12 @@ const open = async (bytes: Uint8Array) => (await openSession(bytes, ['cpu'])).se
 const x0 = floats([1, 4], [1, 2, -3, 4]);
 const x1 = floats([1, 4], [-1, 0.5, 2, -6]);
 
+/** The one masked point of the hand-built graphs: the mask input `m`, neutral at 1. */
+const M = [[{ name: 'm', width: 4, neutral: 1 }]];
+
 /** The model split at its mask `m`, probed on x0 and x1. */
 function splitOnProbe(bytes: Uint8Array, index: ReturnType<typeof indexGraph>) {
-  const m = [[{ name: 'm', width: 4, neutral: 1 }]];
-  return openSharedPrefix(bytes, index, m, ['y'], [], [{ x: x0 }, { x: x1 }], open);
+  return openSharedPrefix(bytes, index, M, ['y'], [], [{ x: x0 }, { x: x1 }], open);
 }
 
 describe('masked rows split at the masks (shared prefix)', function () {
@@ -110,12 +112,12 @@ describe('masked rows split at the masks (shared prefix)', function () {
   it('runs the prefix once per input and recomputes shape arithmetic for the rows', async () => {
     const bytes = maskedModel(RELU);
     const index = indexGraph(bytes, 'split.onnx');
-    const plan = planMaskSplit(index, new Set(['m']));
+    const plan = planRows(index, M, [], 'first');
     assert.ok(typeof plan !== 'string', String(plan));
-    const ops = (nodes: Set<number>) => [...nodes].map((i) => index.nodes[i]!.opType).sort();
-    assert.deepEqual(ops(plan.prefixNodes), ['Relu']);
-    assert.deepEqual(ops(plan.suffixNodes), ['Add', 'Concat', 'Gather', 'Mul', 'Reshape', 'Shape']);
-    assert.deepEqual(plan.cut, ['x', 'h']);
+    const ops = (nodes: Iterable<number>) => [...nodes].map((i) => index.nodes[i]!.opType).sort();
+    assert.deepEqual(ops(plan.base), ['Relu']);
+    assert.deepEqual(ops(plan.entries[0]!.nodes), ['Add', 'Concat', 'Gather', 'Mul', 'Reshape', 'Shape']);
+    assert.deepEqual(plan.entries[0]!.cut, ['x', 'h']);
 
     const shared = await splitOnProbe(bytes, index);
     assert.ok(typeof shared !== 'string', String(shared));
@@ -153,10 +155,10 @@ describe('masked rows split at the masks (shared prefix)', function () {
       valueInfo(12, 'y', FLOAT, ['batch', 4]),
     );
     const index = indexGraph(bytes, 'pairs.onnx');
-    const plan = planMaskSplit(index, new Set(['m']));
+    const plan = planRows(index, M, [], 'first');
     assert.ok(typeof plan !== 'string', String(plan));
-    assert.deepEqual(plan.cut, ['x', 'h', 'hb']);
-    const both = [...plan.prefixNodes].filter((i) => plan.suffixNodes.has(i));
+    assert.deepEqual(plan.entries[0]!.cut, ['x', 'h', 'hb']);
+    const both = [...plan.base].filter((i) => plan.entries[0]!.nodes.includes(i));
     assert.deepEqual(
       both.map((i) => index.nodes[i]!.opType),
       ['Shape'],

@@ -29,12 +29,26 @@ export interface ExposedTensor {
 
 /**
  * A graph input (field 11) or output (field 12): ValueInfoProto { name = 1, type = 2 { tensor_type
- * = 1 { elem_type = 1 } } }, shape left open.
+ * = 1 { elem_type = 1, shape = 2 } } }. The shape is left open unless `dims` gives it: a number
+ * is a fixed size (dim_value), a string a symbolic one (dim_param).
  */
-export function valueInfoField(field: 11 | 12, name: string, dtype?: string): Uint8Array {
+export function valueInfoField(
+  field: 11 | 12,
+  name: string,
+  dtype?: string,
+  dims?: readonly (number | string)[],
+): Uint8Array {
   if (dtype === undefined) return messageField(field, [stringField(1, name)]);
-  const elemType = ELEM_TYPES[dtype] ?? 1;
-  const tensorType = messageField(1, [varintField(1, elemType)]);
+  const elemType = varintField(1, ELEM_TYPES[dtype] ?? 1);
+  const shape = dims
+    ? [
+        messageField(
+          2,
+          dims.map((d) => messageField(1, [typeof d === 'number' ? varintField(1, d) : stringField(2, d)])),
+        ),
+      ]
+    : [];
+  const tensorType = messageField(1, [elemType, ...shape]);
   return messageField(field, [stringField(1, name), messageField(2, [tensorType])]);
 }
 

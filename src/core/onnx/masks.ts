@@ -17,6 +17,7 @@
  */
 import { concatBytes, lengthDelimited, messageField, stringField, varintField } from './encode';
 import type { GraphIndex } from './graph';
+import { valueInfoField } from './instrument';
 import { intAttribute, nodeField, renamedNode } from './nodes';
 import type { Tensor } from '../tensor';
 import { rewriteGraph } from './splice';
@@ -89,18 +90,6 @@ function floatScalar(name: string, value: number): Uint8Array {
   return initializer(name, FLOAT, [], new Uint8Array(new Float32Array([value]).buffer));
 }
 
-/** A float graph input [mask_batch, width]. */
-function floatInput(name: string, width: number): Uint8Array {
-  const dims = messageField(2, [
-    messageField(1, [stringField(2, 'mask_batch')]),
-    messageField(1, [varintField(1, width)]),
-  ]);
-  return messageField(11, [
-    stringField(1, name),
-    messageField(2, [messageField(1, [varintField(1, FLOAT), dims])]),
-  ]);
-}
-
 export function addExpertMasks(
   bytes: Uint8Array,
   index: GraphIndex,
@@ -117,8 +106,8 @@ export function addExpertMasks(
     const keepIn = keepInputName(point.layer);
     const p = `moe_scope.${point.layer}`;
     appended.push(
-      floatInput(maskIn, n),
-      floatInput(keepIn, 1),
+      valueInfoField(11, maskIn, 'float32', ['mask_batch', n]),
+      valueInfoField(11, keepIn, 'float32', ['mask_batch', 1]),
       int64Initializer(`${p}.mask_shape`, point.mask),
       int64Initializer(`${p}.axis1`, [1]),
       int64Initializer(`${p}.axis2`, [2]),

@@ -12,7 +12,7 @@
  * batch of rows. Copies rename every tensor they produce, so each name keeps one producer; value_info is
  * dropped (the copies' tensors change their leading size; ONNX Runtime infers the rest).
  */
-import { concatBytes, messageField, stringField, varintField } from './encode';
+import { concatBytes } from './encode';
 import type { GraphIndex } from './graph';
 import { valueInfoField } from './instrument';
 import { intAttribute, nodeField, renamedNode } from './nodes';
@@ -52,9 +52,6 @@ export interface RowsPlan {
 
 /** How a cut tensor follows the batch: along `axis` in blocks of `block` per input, or not at all. */
 export type Crossing = { axis: number; block: number } | 'constant';
-
-const FLOAT = 1;
-const INT64 = 7;
 
 export function entryTag(entry: number): string {
   return `.moe_scope.e${entry}`;
@@ -99,23 +96,8 @@ export function planRows(
     entries.push({ start, masks, nodes, cut: split.cut });
     for (const name of split.computed) cuts.add(name);
   }
-  const base = ancestors(index, [...cuts, ...baseOutputs], new Set());
+  const base = ancestors(index, [...cuts, ...baseOutputs]);
   return { points: ordered, entries, base, cuts: [...cuts] };
-}
-
-/**
- * A graph input [rows, …dims] whose leading size is the symbol `rows` (ONNX Runtime plans memory
- * as if inputs sharing a symbol had one size, so each differently sized input gets its own).
- */
-function tensorInput(name: string, elemType: number, rows: string, dims: number[]): Uint8Array {
-  const shape = messageField(2, [
-    messageField(1, [stringField(2, rows)]),
-    ...dims.map((d) => messageField(1, [varintField(1, d)])),
-  ]);
-  return messageField(11, [
-    stringField(1, name),
-    messageField(2, [messageField(1, [varintField(1, elemType), shape])]),
-  ]);
 }
 
 /** The cut tensors entry `e` copies per row, with how each follows the batch. */
@@ -181,10 +163,12 @@ function entryFields(
       }),
     );
   }
+  // ONNX Runtime plans memory as if inputs sharing a symbolic size had one size, so each
+  // differently sized input gets its own symbol.
   for (const name of entry.masks)
-    fields.push(tensorInput(name + tag, FLOAT, `moe_scope_rows_e${e}`, [widths.get(name)!]));
+    fields.push(valueInfoField(11, name + tag, 'float32', [`moe_scope_rows_e${e}`, widths.get(name)!]));
   for (const block of new Set(gathers.map((g) => g.block)))
-    fields.push(tensorInput(rowsInputName(e, block), INT64, `moe_scope_rows_e${e}_b${block}`, []));
+    fields.push(valueInfoField(11, rowsInputName(e, block), 'int64', [`moe_scope_rows_e${e}_b${block}`]));
   for (const name of outputs) fields.push(valueInfoField(12, name + tag));
   return fields;
 }

@@ -1,17 +1,15 @@
 /**
- * Splits a masked model where its expert masks first act, so that rows of a batch that share an
- * input compute what no mask can change once per input instead of once per row:
- *   prefix: the nodes no mask input reaches; it outputs the cut tensors the suffix reads;
- *   suffix: the nodes downstream of a mask input, plus the shape arithmetic they read (Shape,
+ * Plans where a masked model splits, so that rows of a batch that share an input compute what no
+ * mask can change once per input instead of once per row:
+ *   suffix: the nodes downstream of the mask inputs, plus the shape arithmetic they read (Shape,
  *           Gather, Concat… over shapes), recomputed there so that shapes follow the suffix's own,
- *           larger batch.
- * The model that runs joins the parts in one graph (rowsModel.ts), keeping every byte of the
- * original it does not drop or add (see splice.ts).
+ *           larger batch;
+ *   cut:    the tensors the suffix reads from the rest of the model (its prefix).
+ * The model that runs builds the prefix once per input and a suffix per entry (rowsModel.ts).
  */
 import type { GraphIndex } from './graph';
 
 export interface MaskSplit {
-  prefixNodes: Set<number>;
   suffixNodes: Set<number>;
   /** Tensors the suffix reads from the prefix or from the model's inputs, in first-use order. */
   cut: string[];
@@ -48,12 +46,13 @@ function shapeArithmetic(index: GraphIndex, dependent: boolean[]): boolean[] {
   return shapeLike;
 }
 
-export function ancestors(index: GraphIndex, targets: Iterable<string>, excluded: Set<number>): Set<number> {
+/** The nodes `targets` are computed from. */
+export function ancestors(index: GraphIndex, targets: Iterable<string>): Set<number> {
   const found = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
     const producer = index.producer.get(stack.pop()!);
-    if (producer === undefined || excluded.has(producer) || found.has(producer)) continue;
+    if (producer === undefined || found.has(producer)) continue;
     found.add(producer);
     stack.push(...index.nodes[producer]!.inputs.filter(Boolean));
   }
@@ -94,9 +93,7 @@ export function planMaskSplit(index: GraphIndex, masks: ReadonlySet<string>): Ma
       cut.push(name);
     }
   }
-  const dependentNodes = new Set(dependent.flatMap((d, i) => (d ? [i] : [])));
-  const prefixNodes = ancestors(index, cut, dependentNodes);
   const modelInputs = new Set(index.summary.inputs.map((i) => i.name));
   const computed = cut.filter((name) => !modelInputs.has(name));
-  return { prefixNodes, suffixNodes, cut, computed };
+  return { suffixNodes, cut, computed };
 }
