@@ -39,6 +39,16 @@ interface KeepCurveTimes {
   splitPerRow: number;
 }
 
+/**
+ * About the most any batching of n rows can gain here: the batched run computes the network at
+ * least once (no less than one row's run, T1) and pays each further row's own work after the
+ * first mask (r), so n·T1 / (T1 + (n − 1)·r) bounds n runs / one run, however cheap the sharing.
+ */
+function boundFor(times: KeepCurveTimes, n: number): number {
+  const oneRow = times.perK / n;
+  return (n * oneRow) / (oneRow + (n - 1) * times.splitPerRow);
+}
+
 /** Times k = 1…n of one input with `points` masked: n runs, one batched run, one split run. */
 async function keepCurveTimes(
   bytes: Uint8Array,
@@ -144,6 +154,7 @@ export async function benchMasks(root: string, providers: ProviderName[]): Promi
   );
   line('    n runs / one batched run of the whole model', `${(all.perK / all.batched).toFixed(1)}×`);
   line('    ceiling: one-row run / each added split row', `${(all.perK / n / all.splitPerRow).toFixed(1)}×`);
+  line('    bound for n rows (see boundFor)', `${boundFor(all, n).toFixed(1)}×`);
   line('    one batched run, split (median of 30)', `${all.split.toFixed(2)} ms`);
   line('    one batched run of 16 rows, whole model', `${all.batched.toFixed(2)} ms`);
   line('    16 runs of one row', `${all.perK.toFixed(2)} ms`);
@@ -155,6 +166,7 @@ export async function benchMasks(root: string, providers: ProviderName[]): Promi
     '      ceiling (one-row run / each added split row)',
     `${(serial.perK / n / serial.splitPerRow).toFixed(1)}×`,
   );
+  line('      bound for n rows (see boundFor)', `${boundFor(serial, n).toFixed(1)}×`);
   line('      16 runs of one row', `${serial.perK.toFixed(2)} ms`);
   // One layer at a time (the per-layer curves): the later the layer, the more the rows share.
   for (const point of points) {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { benchInstrumentation } from './instrumentation.bench';
 import { benchLargeModel } from './largeModel.bench';
 import { benchMasks } from './masks.bench';
+import { benchThreads } from './threads.bench';
 import type { ProviderName } from '../src/engine/session';
 
 function repoRoot(from: string): string {
@@ -27,15 +28,37 @@ function providers(argv: string[]): ProviderName[] {
   return [name];
 }
 
+/** `--only a,b` runs those parts: instrumentation, large, masks, threads (default all). */
+function chosenParts(argv: string[]): Set<string> {
+  const at = argv.indexOf('--only');
+  const parts = ['instrumentation', 'large', 'masks', 'threads'];
+  if (at < 0) return new Set(parts);
+  const asked = (argv[at + 1] ?? '').split(',');
+  const unknown = asked.filter((part) => !parts.includes(part));
+  if (unknown.length) {
+    console.error(`--only takes ${parts.join(', ')}, not ${unknown.join(', ') || 'nothing'}`);
+    process.exit(2);
+  }
+  return new Set(asked);
+}
+
 async function main(): Promise<void> {
   const root = repoRoot(__dirname);
-  const chosen = providers(process.argv.slice(2));
-  console.log(`MoE Scope benchmarks (node ${process.versions.node}, ${process.platform}-${process.arch})\n`);
-  await benchInstrumentation(root, chosen);
-  console.log();
-  await benchLargeModel(root);
-  console.log();
-  await benchMasks(root, chosen);
+  const argv = process.argv.slice(2);
+  const chosen = providers(argv);
+  const parts = chosenParts(argv);
+  console.log(`MoE Scope benchmarks (node ${process.versions.node}, ${process.platform}-${process.arch})`);
+  const benches: [string, () => Promise<void>][] = [
+    ['instrumentation', () => benchInstrumentation(root, chosen)],
+    ['large', () => benchLargeModel(root)],
+    ['masks', () => benchMasks(root, chosen)],
+    ['threads', () => benchThreads(root, chosen)],
+  ];
+  for (const [name, bench] of benches) {
+    if (!parts.has(name)) continue;
+    console.log();
+    await bench();
+  }
 }
 
 main().catch((error) => {

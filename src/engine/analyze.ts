@@ -54,6 +54,8 @@ export interface AnalyzeOptions {
   specialization?: SpecializeOptions & { inputs?: number };
   /** Inputs already loaded (a comparison feeds two models the same set); replaces `inputsPath`. */
   inputSet?: InputSet;
+  /** ONNX Runtime's spinning worker threads (engine/session): off unless a benchmark's baseline asks. */
+  spinning?: boolean;
 }
 
 /** One analysed batch: its rows, the confirmed layers and their routing, and the predictions. */
@@ -145,6 +147,7 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
   const hasExternalData = await checkExternalData(graph, options.modelPath);
   const { session, provider, fallbacks } = await openSession(instrumented, options.providers ?? ['cpu'], {
     ...(hasExternalData ? { externalDataDir: dirname(resolve(options.modelPath)) } : {}),
+    ...(options.spinning ? { spinning: true } : {}),
   });
   const warnings: string[] = [...fallbacks];
   const predictionOutput = summary.outputs[0]?.name;
@@ -386,6 +389,7 @@ function sessionOpener(run: { options: AnalyzeOptions; hasExternalData: boolean 
     (
       await openSession(bytes, run.options.providers ?? ['cpu'], {
         ...(run.hasExternalData ? { externalDataDir: dirname(resolve(run.options.modelPath)) } : {}),
+        ...(run.options.spinning ? { spinning: true } : {}),
       })
     ).session;
 }

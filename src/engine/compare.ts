@@ -31,6 +31,7 @@ export interface CompareOptions {
   load?: LoadOptions;
   /** Run the specialization study on both models; the curves appear per layer pair. */
   specialization?: AnalyzeOptions['specialization'];
+  spinning?: AnalyzeOptions['spinning'];
 }
 
 export async function compareModels(
@@ -73,6 +74,7 @@ export async function compareModels(
         samples: options.samples ?? 8,
         providers: options.providers ?? ['cpu'],
         ...(options.specialization ? { specialization: options.specialization } : {}),
+        ...(options.spinning ? { spinning: true } : {}),
       },
       {
         signal,

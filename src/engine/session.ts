@@ -16,10 +16,26 @@ export interface OpenedSession {
   fallbacks: string[];
 }
 
+/**
+ * ONNX Runtime's worker threads spin after each parallel step, waiting for the next. The engine
+ * shares its cores with VS Code, and Compare runs two sessions side by side whose spinning
+ * workers take each other's cores. With spinning off, Compare ran 1.1–1.3× faster and every
+ * workload took 1.2–1.9× less CPU time on two cores; one model's analysis ran 4–6% slower
+ * (npm run bench, (f)).
+ */
+export const NO_SPINNING = {
+  session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
+} as const;
+
 export async function openSession(
   model: Uint8Array,
   providers: readonly ProviderName[],
-  options: { intraOpThreads?: number; externalDataDir?: string } = {},
+  options: {
+    intraOpThreads?: number;
+    externalDataDir?: string;
+    /** ONNX Runtime's own default, spinning workers: only the benchmark's baseline asks for it. */
+    spinning?: boolean;
+  } = {},
 ): Promise<OpenedSession> {
   const ort = loadOrt();
   const bundled = new Set(
@@ -44,6 +60,7 @@ export async function openSession(
           graphOptimizationLevel: 'all',
           // Warnings go to the process's stderr, outside MoE Scope's own messages; errors still surface.
           logSeverityLevel: 3,
+          ...(options.spinning ? {} : { extra: NO_SPINNING }),
           ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
         }),
       );
