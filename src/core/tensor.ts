@@ -81,3 +81,37 @@ export function float16ToFloat32(bits: number): number {
   if (exponent === 0x1f) return fraction ? Number.NaN : sign * Infinity;
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
+
+let halfTable: Float32Array | undefined;
+
+/** Every float16 bit pattern's value, built on first use: widening is then one lookup per element. */
+function float16Table(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) halfTable[bits] = float16ToFloat32(bits);
+  }
+  return halfTable;
+}
+
+/**
+ * A float tensor as float32: float32 as it is, float16 widened exactly, float64 rounded to the
+ * nearest float32; undefined for integer and boolean tensors. Half-precision models hand MoE
+ * Scope float16 routing tensors and logits; the analysis reads them all as float32.
+ */
+export function asFloat32(t: Tensor): Tensor<'float32'> | undefined {
+  switch (t.dtype) {
+    case 'float32':
+      return t as Tensor<'float32'>;
+    case 'float16': {
+      const table = float16Table();
+      const bits = t.data as Uint16Array;
+      const data = new Float32Array(bits.length);
+      for (let i = 0; i < bits.length; i++) data[i] = table[bits[i]!]!;
+      return { dtype: 'float32', shape: t.shape, data };
+    }
+    case 'float64':
+      return { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) };
+    default:
+      return undefined;
+  }
+}

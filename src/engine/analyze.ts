@@ -23,7 +23,7 @@ import { exposeTensors } from '../core/onnx/instrument';
 import { addExpertMasks, MaskPoint, scoresTensorName } from '../core/onnx/masks';
 import type { Specialization } from '../core/specialization/types';
 import { REPORT_SCHEMA, Report, ReportLayer, SampleDetail } from '../core/report/types';
-import type { Tensor } from '../core/tensor';
+import { asFloat32, type Tensor } from '../core/tensor';
 import type { Progress } from '../protocol/engine';
 import { fromOrt, toOrt } from './ortTensors';
 import { openMaskedModel } from './maskedModel';
@@ -79,7 +79,9 @@ function checkCancelled(signal: AbortSignal | undefined): void {
 }
 
 /** Index of the largest value of each row of a [B, C] float tensor. */
-function argmaxRows(t: Tensor): Int32Array | undefined {
+function argmaxRows(output: Tensor): Int32Array | undefined {
+  // float16 logits (half-precision exports) are compared by value, not by their bits.
+  const t = output.dtype === 'float16' ? asFloat32(output)! : output;
   if (t.shape.length !== 2 || (t.dtype !== 'float32' && t.dtype !== 'float64')) return undefined;
   const [rows, cols] = t.shape as [number, number];
   const out = new Int32Array(rows);
@@ -181,6 +183,12 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
             `No MoE layer found in ${name}: ${detection.candidates.length} candidate(s) failed confirmation (${warnings.join('; ')}).`,
           );
         }
+        const narrow = layers.filter((layer) => layer.dtype === 'float16');
+        if (narrow.length)
+          warnings.push(
+            `${narrow.map((layer) => layer.id).join(', ')} route${narrow.length > 1 ? '' : 's'} in float16 ` +
+              '(about 3 significant digits); MoE Scope reads the routing as float32.',
+          );
         const classes = labels ? Math.max(...labels) + 1 : undefined;
         for (const layer of layers) {
           accumulators.set(

@@ -8,7 +8,7 @@
 import { ComparisonTally } from '../core/compare/comparisonTally';
 import { checkSameInputs } from '../core/compare/inputSpecs';
 import { COMPARISON_SCHEMA, CompareResult } from '../core/compare/types';
-import { loadInputs } from '../core/data';
+import { inputSetAs, loadInputs } from '../core/data';
 import type { LoadOptions } from '../core/data';
 import { MoeScopeError } from '../core/errors';
 import { inspectModel } from '../core/onnx/inspect';
@@ -63,11 +63,13 @@ export async function compareModels(
   // Either run failing stops the other one at its next batch.
   const stop = new AbortController();
   const signal = context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal;
+  // B reads the same samples in its own float precision where the two differ.
+  const sets = [inputs, inputSetAs(inputs, specB.inputs)] as const;
   const run = (side: 0 | 1, modelPath: string) =>
     analyzeModel(
       {
         modelPath,
-        inputSet: inputs,
+        inputSet: sets[side],
         ...(options.labelsPath ? { labelsPath: options.labelsPath } : {}),
         batchSize,
         ...(options.limit ? { limit: options.limit } : {}),

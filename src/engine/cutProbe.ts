@@ -3,7 +3,7 @@
  * follows the batch (along one axis, in blocks per input) or that it does not depend on the input.
  */
 import type { Crossing } from '../core/onnx/rowsModel';
-import { sizeOf, Tensor } from '../core/tensor';
+import { asFloat32, sizeOf, Tensor } from '../core/tensor';
 
 function close(a: Tensor, b: Tensor, offsetA: number, offsetB: number, length: number): boolean {
   const x = a.data as ArrayLike<number | bigint>;
@@ -31,7 +31,13 @@ function concatenates(both: Tensor, one: Tensor, two: Tensor, axis: number): boo
   return true;
 }
 
-export function crossingOf(one: Tensor, two: Tensor, both: Tensor): Crossing | undefined {
+/** Half-precision tensors are compared by value, not by their bits. */
+function byValue(t: Tensor): Tensor {
+  return t.dtype === 'float16' ? asFloat32(t)! : t;
+}
+
+export function crossingOf(first: Tensor, second: Tensor, joined: Tensor): Crossing | undefined {
+  const [one, two, both] = [byValue(first), byValue(second), byValue(joined)];
   const same = (p: number[], q: number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
   if (!same(one.shape, two.shape) || one.shape.length !== both.shape.length) return undefined;
   if (same(one.shape, both.shape)) {

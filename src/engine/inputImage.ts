@@ -4,7 +4,7 @@
  * image (N×C×H×W or N×H×W×C with 1 or 3 channels) qualifies.
  */
 import type { InputImage } from '../core/report/types';
-import type { Tensor } from '../core/tensor';
+import { asFloat32, type Tensor } from '../core/tensor';
 
 const MIN_SIDE = 4;
 
@@ -29,16 +29,25 @@ function imageLayout(shape: readonly number[]): Layout | undefined {
 /** Whether a model's inputs are one image tensor (what `inputImage` can show). */
 export function isImageBatch(batch: Record<string, Tensor>): boolean {
   const tensors = Object.values(batch);
-  return tensors.length === 1 && tensors[0]!.dtype === 'float32' && !!imageLayout(tensors[0]!.shape);
+  const dtype = tensors[0]?.dtype;
+  return (
+    tensors.length === 1 && (dtype === 'float32' || dtype === 'float16') && !!imageLayout(tensors[0]!.shape)
+  );
 }
 
 /** Row `row` of an image batch as 8-bit, channels-last pixels, min–max scaled per sample. */
 export function inputImage(batch: Record<string, Tensor>, row: number): InputImage | undefined {
   if (!isImageBatch(batch)) return undefined;
-  const tensor = Object.values(batch)[0] as Tensor<'float32'>;
+  const tensor = Object.values(batch)[0] as Tensor<'float32' | 'float16'>;
   const { channels, height, width, channelsFirst } = imageLayout(tensor.shape)!;
   const size = channels * height * width;
-  const values = tensor.data.subarray(row * size, (row + 1) * size);
+  // One sample's pixels as float32 (a half-precision model's input is widened row by row).
+  const sample = {
+    dtype: tensor.dtype,
+    shape: [size],
+    data: tensor.data.subarray(row * size, (row + 1) * size),
+  };
+  const values = asFloat32(sample as Tensor)!.data;
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {

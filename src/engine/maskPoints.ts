@@ -79,7 +79,16 @@ function softMoePoint(graph: GraphIndex, layer: MoeLayer, renormalize: boolean):
   return `${layer.id}: combine weights [${dims}] do not split into ${n} experts × ${p} slots`;
 }
 
+/**
+ * The layer's mask point, in the dtype its routing runs in (the tensors a mask meets are computed
+ * alongside the routing tensors detection read), or why it cannot be masked.
+ */
 export function maskPointFor(graph: GraphIndex, layer: MoeLayer, renormalize = false): MaskPoint | string {
+  const point = pointFor(graph, layer, renormalize);
+  return typeof point === 'string' || !layer.dtype ? point : { ...point, dtype: layer.dtype };
+}
+
+function pointFor(graph: GraphIndex, layer: MoeLayer, renormalize: boolean): MaskPoint | string {
   const n = layer.experts;
   if (layer.kind === 'soft_moe') return softMoePoint(graph, layer, renormalize);
   if (renormalize) return `${layer.id}: the renormalising variant applies to Soft MoE layers only`;

@@ -5,7 +5,7 @@
  */
 import { MoeScopeError } from '../core/errors';
 import { keepInputName, maskInputName, MaskPoint } from '../core/onnx/masks';
-import type { Tensor } from '../core/tensor';
+import { asFloat32, type Tensor } from '../core/tensor';
 import type { MaskedModel } from './maskedModel';
 import { toOrt } from './ortTensors';
 import { spreadRows, uniqueRows } from './uniqueRows';
@@ -109,10 +109,17 @@ export class MaskedRunner {
     }
     const results = await model.run(batch, sources, feeds, [output, ...extra]);
     const result = results[output]!;
+    // A half-precision model's logits (and any float output) are read as float32.
+    const floats = (name: string) => {
+      const t = results[name]!;
+      const widened = asFloat32(t);
+      if (!widened) throw new MoeScopeError('INTERNAL', `${name} is ${t.dtype}, not a float tensor`);
+      return widened.data;
+    };
     return {
-      data: result.data as Float32Array,
+      data: floats(output),
       width: result.shape[1]!,
-      extra: Object.fromEntries(extra.map((name) => [name, results[name]!.data as Float32Array])),
+      extra: Object.fromEntries(extra.map((name) => [name, floats(name)])),
     };
   }
 }

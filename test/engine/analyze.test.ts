@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { MoeScopeError } from '../../src/core/errors';
-import type { Matrix, SampleLayer } from '../../src/core/report/types';
+import type { SampleLayer } from '../../src/core/report/types';
 import { analyzeModel } from '../../src/engine/analyze';
 import { Fixture, loadFixtures, MODELS_DIR } from '../support/fixtures';
-import { maxAbsDiff, referenceTensor } from '../support/reference';
+import { asNumbers, maxAbsDiff, referenceTensor, stackSamples as stack } from '../support/reference';
 
 const TOLERANCE = 1e-5;
-
-/** Concatenates one matrix per sample into the flat [samples, rows, cols] layout of the reference. */
-function stack(samples: SampleLayer[], pick: (s: SampleLayer) => Matrix | undefined): Float64Array {
-  const parts = samples.map((s) => pick(s)!);
-  const size = parts[0]!.rows * parts[0]!.cols;
-  const out = new Float64Array(parts.length * size);
-  parts.forEach((m, i) => out.set(m.data, i * size));
-  return out;
-}
-
-function asNumbers(data: ArrayLike<number | bigint>): Float64Array {
-  return Float64Array.from(data as ArrayLike<number>, (v) => Number(v));
-}
 
 describe('analysis against PyTorch references', function () {
   this.timeout(120_000);

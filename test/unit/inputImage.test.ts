@@ -1,5 +1,6 @@
 /** The input picture kept for image models: layout (NCHW / NHWC), per-sample min–max scaling. */
 import assert from 'node:assert/strict';
+import { float32ToFloat16 } from '../../src/core/data/dtypes';
 import type { Tensor } from '../../src/core/tensor';
 import { inputImage, isImageBatch } from '../../src/engine/inputImage';
 
@@ -27,6 +28,20 @@ describe('input images for the panel', () => {
     const image = inputImage(batch, 0)!;
     assert.deepEqual([image.height, image.width, image.channels], [6, 6, 1]);
     assert.ok(image.data.every((v) => v === 0));
+  });
+
+  it("reads a half-precision model's float16 pixels by value, row by row", () => {
+    const values = tensor([2, 1, 4, 4], (i) => (i % 16) / 15);
+    const half: Tensor = {
+      dtype: 'float16',
+      shape: values.shape,
+      data: Uint16Array.from(values.data, (v) => float32ToFloat16(v)),
+    };
+    assert.ok(isImageBatch({ pixels: half }));
+    const fromHalf = inputImage({ pixels: half }, 1)!;
+    const fromFloat = inputImage({ pixels: values }, 1)!;
+    assert.ok(fromHalf.data.every((v, i) => Math.abs(v - fromFloat.data[i]!) <= 1));
+    assert.deepEqual([fromHalf.data[0], fromHalf.data[15]], [0, 255]);
   });
 
   it('ignores token ids, several inputs and shapes that are not pictures', () => {

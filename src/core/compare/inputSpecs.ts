@@ -1,10 +1,14 @@
 /**
  * Two checkpoints can only be compared on the same inputs if they read the same inputs: the same
- * names, dtypes and ranks, and equal sizes wherever both state a fixed size.
+ * names, dtypes and ranks, and equal sizes wherever both state a fixed size. Float inputs may
+ * differ in precision: a float16 export and its float32 original read the same data (rounded for
+ * the float16 one), and comparing the two shows what half precision does to the routing.
  */
 import { describeSpec } from '../data/validate';
 import { MoeScopeError } from '../errors';
 import type { TensorSpec } from '../onnx/types';
+
+const FLOATS = new Set(['float16', 'float32', 'float64']);
 
 /** Why the specs differ, or undefined when every input agrees. */
 export function inputMismatch(a: TensorSpec[], b: TensorSpec[]): string | undefined {
@@ -13,7 +17,7 @@ export function inputMismatch(a: TensorSpec[], b: TensorSpec[]): string | undefi
   for (const specA of a) {
     const specB = b.find((s) => s.name === specA.name)!;
     const same =
-      specA.dtype === specB.dtype &&
+      (specA.dtype === specB.dtype || (FLOATS.has(specA.dtype) && FLOATS.has(specB.dtype))) &&
       (!specA.shape ||
         !specB.shape ||
         (specA.shape.length === specB.shape.length &&

@@ -5,6 +5,9 @@
  *  - float64 → float32: numpy's default float is float64, so data meant for a float32 model is
  *    routinely saved as float64; narrowing is what the user intended. Values beyond the float32
  *    range become ±Inf and are then caught by the non-finite check.
+ *  - float32/float64 → float16: a half-precision export (`model.half()`) takes float16 inputs,
+ *    and feeding it means rounding the data as `x.half()` does (to nearest even; float64 through
+ *    float32). Values beyond ±65504 become ±Inf, caught by the same check.
  *  - exact widenings, which lose nothing: float16 → float32/float64, float32 → float64,
  *    int32 → int64 (the common "ids saved as int32" case), and int8/uint8/int16 → int16 (where it
  *    fits)/int32/int64.
@@ -12,10 +15,11 @@
  * floats into integers.
  */
 import { DType, float16ToFloat32, Tensor, TypedArrayOf } from '../tensor';
+import { float32ToFloat16 } from './dtypes';
 
 const SILENT: Partial<Record<DType, readonly DType[]>> = {
-  float64: ['float32'],
-  float32: ['float64'],
+  float64: ['float32', 'float16'],
+  float32: ['float64', 'float16'],
   float16: ['float32', 'float64'],
   int32: ['int64'],
   int16: ['int32', 'int64'],
@@ -38,6 +42,11 @@ export function convertTensor(t: Tensor, to: DType): Tensor {
     const src = t.data as Int32Array | Int16Array | Int8Array | Uint8Array;
     const out = new BigInt64Array(n);
     for (let i = 0; i < n; i++) out[i] = BigInt(src[i]!);
+    data = out;
+  } else if (to === 'float16') {
+    const src = t.data as Float32Array | Float64Array;
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = float32ToFloat16(src[i]!);
     data = out;
   } else if (t.dtype === 'float16') {
     const src = t.data as Uint16Array;

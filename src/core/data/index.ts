@@ -1,6 +1,6 @@
 /** MoE Scope's input data layer: everything the engine and the CLI need to feed a model. */
 export type { InputSet } from './inputSet';
-export { inputSetFromTensors } from './inputSet';
+export { inputSetAs, inputSetFromTensors } from './inputSet';
 export type { LoadOptions, SyntheticOptions, TextOptions } from './options';
 export type { PreprocessConfig } from './preprocess';
 export { loadPreprocess, resolvePreprocess, sidecarPath } from './preprocess';

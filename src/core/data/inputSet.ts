@@ -3,7 +3,10 @@
  * engine streams through the model in batches, plus what the analysis needs to know about them
  * (labels, token strings, where they came from).
  */
-import { sliceRows, Tensor } from '../tensor';
+import type { TensorSpec } from '../onnx/types';
+import { DType, sliceRows, Tensor } from '../tensor';
+import { convertTensor } from './convert';
+import { specDType } from './validate';
 
 export interface InputSet {
   /** Number of samples. */
@@ -52,4 +55,28 @@ export function inputSetFromTensors(
   if (extras.labels) set.labels = extras.labels;
   if (extras.tokens) set.tokens = extras.tokens;
   return set;
+}
+
+/**
+ * The same samples in the dtypes `specs` name (a float16 checkpoint compared with its float32
+ * original reads the same data, rounded): each batch converted as it is read, or `set` itself
+ * when every dtype already matches. Only silent conversions (core/data/convert) are asked for.
+ */
+export function inputSetAs(set: InputSet, specs: readonly TensorSpec[]): InputSet {
+  const sample = set.count > 0 ? set.batch(0, 1) : {};
+  const targets = new Map<string, DType>();
+  for (const spec of specs) {
+    const dtype = specDType(spec);
+    const have = sample[spec.name]?.dtype;
+    if (have && have !== dtype) targets.set(spec.name, dtype);
+  }
+  if (targets.size === 0) return set;
+  return {
+    ...set,
+    batch(start, end) {
+      const rows = set.batch(start, end);
+      for (const [name, dtype] of targets) rows[name] = convertTensor(rows[name]!, dtype);
+      return rows;
+    },
+  };
 }

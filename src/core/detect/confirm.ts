@@ -5,7 +5,7 @@
  */
 import type { LayerBatch } from '../analysis/types';
 import { axisFirstThenRest, axisLastThenFold, normalizeAxis, reshape } from '../layout';
-import type { Tensor } from '../tensor';
+import { asFloat32, type Tensor } from '../tensor';
 import { resolveSlots } from './hints';
 import { topK } from './topkCompute';
 import type { LayerCandidate, LayerKind, LayerTensors } from './types';
@@ -24,6 +24,8 @@ export interface MoeLayer {
   source?: { file: string; line: number };
   /** How the layer was recognised and how its experts were counted. */
   evidence: string;
+  /** The dtype the graph routes in, when not float32 (half-precision exports); read as float32. */
+  dtype?: RoutingDtype;
   /** Top-k recomputed from the probabilities (fused operators), with the operator's renormalisation. */
   computeTopK?: { k: number; renormalize: boolean };
   /** Token axis of the dispatch and combine tensors (Soft MoE), or the experts axis of probs. */
@@ -40,13 +42,29 @@ export interface MoeLayer {
 
 export type Outputs = Record<string, Tensor>;
 
+export type RoutingDtype = 'float16' | 'float64';
+
 const TOLERANCE = 1e-3;
 
+/** Sums of routing weights may miss 1 by rounding: a few units in the last place of their dtype. */
+function tolerance(dtype: RoutingDtype | undefined): number {
+  // float16 rounds each weight to 2^-11 relative: eight such steps, where float32 gets 1e-3.
+  return dtype === 'float16' ? 4e-3 : TOLERANCE;
+}
+
+/** A routing tensor as float32 (float16 and float64 models' tensors widened or rounded to it). */
 function float(outputs: Outputs, name: string | undefined, role: string): Tensor<'float32'> {
   const t = name ? outputs[name] : undefined;
   if (!t) throw new Error(`${role} tensor ${name ?? '(none)'} was not produced`);
-  if (t.dtype !== 'float32') throw new Error(`${role} tensor ${name} is ${t.dtype}, expected float32`);
-  return t as Tensor<'float32'>;
+  const widened = asFloat32(t);
+  if (!widened) throw new Error(`${role} tensor ${name} is ${t.dtype}, expected a float tensor`);
+  return widened;
+}
+
+/** The dtype the graph computes a routing tensor in, when it is not float32. */
+function routingDtype(outputs: Outputs, name: string | undefined): RoutingDtype | undefined {
+  const dtype = name ? outputs[name]?.dtype : undefined;
+  return dtype === 'float16' || dtype === 'float64' ? dtype : undefined;
 }
 
 function indices(outputs: Outputs, name: string | undefined, role: string): Tensor<'int64' | 'int32'> {
@@ -136,9 +154,10 @@ export function confirmCandidate(
       const combine = axisFirstThenRest(combineRaw, combineTokenAxis);
       if (combine.shape[2] !== slots)
         throw new Error(`dispatch has ${slots} slots but combine has ${combine.shape[2]}`);
+      const dtype = routingDtype(outputs, candidate.tensors.combine);
       const dispatchOff = sumDeviation(dispatch, 1);
       const combineOff = sumDeviation(combine, 2);
-      if (dispatchOff > TOLERANCE || combineOff > TOLERANCE) {
+      if (dispatchOff > tolerance(dtype) || combineOff > tolerance(dtype)) {
         throw new Error(
           `dispatch columns deviate from 1 by ${dispatchOff.toExponential(1)} and combine rows by ${combineOff.toExponential(1)}`,
         );
@@ -157,6 +176,7 @@ export function confirmCandidate(
         experts: split.experts,
         slotsPerExpert: split.slotsPerExpert,
         tokens,
+        ...(dtype ? { dtype } : {}),
         evidence: `${candidate.evidence}; ${split.experts} experts × ${split.slotsPerExpert} slots from ${split.how}`,
         layout: { dispatchTokenAxis: tokenAxis, combineTokenAxis, combineDims: combineRaw.shape.slice(1) },
       };
@@ -165,8 +185,9 @@ export function confirmCandidate(
     case 'expert_choice': {
       const layer = { tensors: candidate.tensors, layout: { probsAxis: candidate.softmaxAxis } };
       const probs = probsTokensExperts(layer, outputs, batch);
+      const dtype = routingDtype(outputs, candidate.tensors.probs ?? candidate.tensors.logits);
       const deviation = sumDeviation(probs, 2);
-      if (deviation > TOLERANCE)
+      if (deviation > tolerance(dtype))
         throw new Error(`router probabilities deviate from summing to 1 by ${deviation.toExponential(1)}`);
       const [, tokens, experts] = probs.shape as [number, number, number];
       if (candidate.kind === 'topk') {
@@ -179,6 +200,7 @@ export function confirmCandidate(
           experts,
           k,
           tokens,
+          ...(dtype ? { dtype } : {}),
           ...(candidate.computeTopK ? { computeTopK: candidate.computeTopK } : {}),
           evidence: `${candidate.evidence}; ${experts} experts, k = ${k}`,
           layout: layer.layout,
@@ -194,6 +216,7 @@ export function confirmCandidate(
         experts,
         capacity,
         tokens,
+        ...(dtype ? { dtype } : {}),
         evidence: `${candidate.evidence}; ${experts} experts, capacity ${capacity}`,
         layout: layer.layout,
       };
@@ -203,14 +226,16 @@ export function confirmCandidate(
       const rows = axisLastThenFold(probs, candidate.softmaxAxis);
       if (rows.shape[1] !== 1)
         throw new Error(`SMEAR routes per example, but probs [${probs.shape}] vary per token`);
+      const dtype = routingDtype(outputs, candidate.tensors.probs);
       const deviation = sumDeviation(rows, 2);
-      if (deviation > TOLERANCE)
+      if (deviation > tolerance(dtype))
         throw new Error(`routing probabilities deviate from summing to 1 by ${deviation.toExponential(1)}`);
       const experts = rows.shape[2]!;
       return {
         ...base,
         experts,
         tokens: 1,
+        ...(dtype ? { dtype } : {}),
         evidence: `${candidate.evidence}; ${experts} experts`,
         layout: { probsAxis: candidate.softmaxAxis, probsRank: probs.shape.length },
       };

@@ -44,6 +44,11 @@ export interface MaskPoint {
    * Scores still come from the unmasked combine, recomputed by a softmax over `combineAxis`.
    */
   renormalize?: { combineAxis: number };
+  /**
+   * The masked tensor's dtype when not float32 (half-precision exports). The ranking then runs on
+   * its scores widened to float32, and the final mask is cast to this dtype before it applies.
+   */
+  dtype?: 'float16' | 'float64';
 }
 
 export function maskInputName(layer: string): string {
@@ -62,6 +67,7 @@ export function keepInputName(layer: string): string {
 const FLOAT = 1;
 const INT64 = 7;
 const BOOL = 9;
+const ELEMENT_TYPE = { float16: 10, float64: 11 } as const;
 
 function initializer(name: string, dataType: number, dims: number[], raw: Uint8Array): Uint8Array {
   return messageField(5, [
@@ -136,6 +142,14 @@ export function addExpertMasks(
       }
     }
     if (!point.renormalize) scored = routed;
+    if (point.dtype) {
+      // Rank on float32 scores, whatever the model computes in: summing float16 weights in
+      // float16 would blur close experts, and callers read the scores as float32.
+      added.push(
+        nodeField('Cast', [scored], `${p}.scored_f`, `${p}/ScoredFloat`, [intAttribute('to', FLOAT)]),
+      );
+      scored = `${p}.scored_f`;
+    }
     // Per-expert scores [B, experts], always named `<prefix>.scores` so callers can read them.
     const scores = scoresTensorName(point.layer);
     if (point.scoreAxes) {
@@ -165,16 +179,29 @@ export function addExpertMasks(
       nodeField('Mul', [`${p}.in_top_f`, maskIn], `${p}.mask`, `${p}/Mask`),
       nodeField('Reshape', [`${p}.mask`, `${p}.mask_shape`], `${p}.mask_b`, `${p}/MaskReshape`),
     );
+    // What meets the routed tensor, in its dtype.
+    const inDtype = (name: string) => {
+      if (!point.dtype) return name;
+      added.push(
+        nodeField('Cast', [name], `${name}_t`, `${p}/MaskCast`, [
+          intAttribute('to', ELEMENT_TYPE[point.dtype]),
+        ]),
+      );
+      return `${name}_t`;
+    };
     if (point.renormalize) {
-      // logits + (mask − 1)·1e9: unchanged where kept, effectively −∞ where dropped.
-      appended.push(floatScalar(`${p}.one`, 1), floatScalar(`${p}.big`, 1e9));
+      // logits + (mask − 1)·big: unchanged where kept, effectively −∞ where dropped. float16
+      // cannot hold 1e9 (its largest value is 65504), so half precision adds −1e4: representable,
+      // and still far below any logit a softmax keeps (exp(−1e4) is 0).
+      const big = point.dtype === 'float16' ? 1e4 : 1e9;
+      appended.push(floatScalar(`${p}.one`, 1), floatScalar(`${p}.big`, big));
       added.push(
         nodeField('Sub', [`${p}.mask_b`, `${p}.one`], `${p}.dropped`, `${p}/Dropped`),
         nodeField('Mul', [`${p}.dropped`, `${p}.big`], `${p}.bias`, `${p}/Bias`),
-        nodeField('Add', [routed, `${p}.bias`], `${p}.masked`, `${p}/MaskAdd`),
       );
+      added.push(nodeField('Add', [routed, inDtype(`${p}.bias`)], `${p}.masked`, `${p}/MaskAdd`));
     } else {
-      added.push(nodeField('Mul', [routed, `${p}.mask_b`], `${p}.masked`, `${p}/MaskMul`));
+      added.push(nodeField('Mul', [routed, inDtype(`${p}.mask_b`)], `${p}.masked`, `${p}/MaskMul`));
     }
     let masked = `${p}.masked`;
     if (point.back) {

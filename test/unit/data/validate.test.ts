@@ -78,11 +78,37 @@ describe('input validation', () => {
     assert.ok(convertsSilently('uint8', 'int64'));
     assert.ok(convertsSilently('float16', 'float32'));
     assert.ok(!convertsSilently('int64', 'int32'));
-    assert.ok(!convertsSilently('float32', 'float16'));
+    assert.ok(convertsSilently('float32', 'float16'));
+    assert.ok(convertsSilently('float64', 'float16'));
+    assert.ok(!convertsSilently('float16', 'int32'));
     assert.ok(!convertsSilently('uint8', 'float32'));
     assert.ok(!convertsSilently('bool', 'int64'));
     const half: Tensor = { dtype: 'float16', shape: [2], data: Uint16Array.from([15360, 49152]) };
     assert.deepEqual(Array.from(convertTensor(half, 'float32').data as Float32Array), [1, -2]);
+  });
+
+  it('rounds float32 and float64 data for a float16 model as x.half() does, and catches overflow', () => {
+    const spec = { name: 'pixels', dtype: 'float16', shape: ['batch', 4] };
+    const values = [1 + 2 ** -11, 1 + 3 * 2 ** -11, -65504, 1e-8];
+    const data = Float32Array.from(values);
+    const t = conformInput(spec, { dtype: 'float32', shape: [1, 4], data }, 'x.npy');
+    assert.equal(t.dtype, 'float16');
+    // Ties go to the even neighbour; the largest half stays finite; 1e-8 is below half's range.
+    assert.deepEqual(Array.from(t.data as Uint16Array), [0x3c00, 0x3c02, 0xfbff, 0x0000]);
+    const wide = conformInput(
+      spec,
+      { dtype: 'float64', shape: [1, 4], data: Float64Array.from(values) },
+      'x.npy',
+    );
+    assert.deepEqual(Array.from(wide.data as Uint16Array), [0x3c00, 0x3c02, 0xfbff, 0x0000]);
+    const big: Tensor = { dtype: 'float32', shape: [1, 4], data: Float32Array.from([0, 70000, 0, -1e6]) };
+    assert.throws(
+      () => conformInput(spec, big, 'big.npy'),
+      isError(
+        'BAD_REQUEST',
+        /2 non-finite values after conversion from float32 to float16; the first is Infinity at \[0, 1\]/,
+      ),
+    );
   });
 
   it('takes one sample without a batch axis and adds the axis as a view', () => {
