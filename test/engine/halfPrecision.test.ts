@@ -132,6 +132,12 @@ describe('half-precision (float16) checkpoints against float32 PyTorch reference
       const report = await analyzeHalf(fixture, { scope: 'all', seeds: 2, knockout: false, inputs: 64 });
       const curve = report.specialization!.curves.find((c) => c.layer === 'all')!;
       assert.ok(drops.length >= 3);
+      // The float16 cut tensors passed the split's check: rows share the unmasked prefix.
+      assert.equal(
+        report.specialization!.evaluation,
+        'shared-prefix',
+        report.specialization!.notes.join('; '),
+      );
       for (const drop of drops) {
         const agreement = curve.ranked.agreement[drop.keep - 1]!;
         const kl = curve.ranked.kl[drop.keep - 1]!;
