@@ -16,6 +16,7 @@ import { toLabels } from '../core/data/labels';
 import { readDataFile } from '../core/data/readFile';
 import { MoeScopeError } from '../core/errors';
 import { indexGraph } from '../core/onnx/graph';
+import { inlineLocalFunctions } from '../core/onnx/inline';
 import { readModelBytes, summariseModelBytes, withModelErrors } from '../core/onnx/inspect';
 import { checkExternalData } from '../core/onnx/externalData';
 import type { GraphIndex } from '../core/onnx/graph';
@@ -108,7 +109,11 @@ async function loadLabels(path: string, count: number): Promise<Int32Array> {
 export async function analyzeModel(options: AnalyzeOptions, context: RunContext = {}): Promise<Report> {
   const started = performance.now();
   const { signal } = context;
-  const bytes = await readModelBytes(options.modelPath);
+  // Layers exported as model-local functions are inlined, so their routing tensors can be read.
+  const file = await readModelBytes(options.modelPath);
+  const { bytes, calls } = withModelErrors(options.modelPath, file.byteLength, () =>
+    inlineLocalFunctions(file),
+  );
   const summary = summariseModelBytes(bytes, options.modelPath);
   const graph = withModelErrors(options.modelPath, bytes.byteLength, () =>
     indexGraph(bytes, options.modelPath),
@@ -152,6 +157,10 @@ export async function analyzeModel(options: AnalyzeOptions, context: RunContext 
     ...(options.spinning ? { spinning: true } : {}),
   });
   const warnings: string[] = [...fallbacks];
+  if (calls > 0)
+    warnings.push(
+      `${calls} call${calls > 1 ? 's' : ''} of model-local functions inlined to read the routing.`,
+    );
   const predictionOutput = summary.outputs[0]?.name;
   let layers: MoeLayer[] = [];
   const accumulators = new Map<string, LayerAccumulator>();

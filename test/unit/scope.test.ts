@@ -12,6 +12,7 @@ function node(name: string, metadata: Record<string, string> = {}): OnnxNode {
     outputs: [],
     attributes: new Map(),
     metadata,
+    overload: '',
     span: [0, 0],
   };
 }

@@ -4,6 +4,7 @@
  * running anything.
  */
 import { indexGraph } from '../onnx/graph';
+import { inlineLocalFunctions } from '../onnx/inline';
 import { readModelStructure, summariseModelBytes, withModelErrors } from '../onnx/inspect';
 import { detectLayers } from '.';
 import { outlineLayers, ModelInspection } from './outline';
@@ -12,7 +13,9 @@ import { applyOverrides, Overrides, readSidecarOverrides } from './overrides';
 export type { ModelInspection };
 
 export async function inspectWithLayers(path: string, overrides?: Overrides): Promise<ModelInspection> {
-  const bytes = await readModelStructure(path);
+  const structure = await readModelStructure(path);
+  // Layers exported as model-local functions show once their calls are inlined.
+  const { bytes } = withModelErrors(path, structure.byteLength, () => inlineLocalFunctions(structure));
   const summary = summariseModelBytes(bytes, path);
   const graph = withModelErrors(path, bytes.byteLength, () => indexGraph(bytes, path));
   const detection = detectLayers(graph, bytes);

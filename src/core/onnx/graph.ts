@@ -26,6 +26,8 @@ export interface OnnxNode {
   outputs: string[];
   attributes: Map<string, AttributeValue>;
   metadata: Record<string, string>;
+  /** Which overload of a model-local function the node calls ("" for none). */
+  overload: string;
   /** Byte span of this NodeProto's payload in the model file. */
   span: [number, number];
 }
@@ -45,7 +47,8 @@ export interface GraphIndex {
   graphFieldSpan: [number, number];
 }
 
-function readNode(bytes: Uint8Array, field: Field, index: number): OnnxNode {
+/** The NodeProto payload bytes[start, end); `index` is its place in the graph. */
+export function readNode(bytes: Uint8Array, start: number, end: number, index: number): OnnxNode {
   const node: OnnxNode = {
     index,
     name: '',
@@ -55,9 +58,10 @@ function readNode(bytes: Uint8Array, field: Field, index: number): OnnxNode {
     outputs: [],
     attributes: new Map(),
     metadata: {},
-    span: [field.start, field.end],
+    overload: '',
+    span: [start, end],
   };
-  forEachField(bytes, field.start, field.end, (f) => {
+  forEachField(bytes, start, end, (f) => {
     switch (f.number) {
       case 1:
         node.inputs.push(readString(bytes, f));
@@ -81,6 +85,9 @@ function readNode(bytes: Uint8Array, field: Field, index: number): OnnxNode {
         node.domain = domain === 'ai.onnx' ? '' : domain;
         break;
       }
+      case 8:
+        node.overload = readString(bytes, f);
+        break;
       case 9: {
         let key = '';
         let value = '';
@@ -117,7 +124,7 @@ export function indexGraph(bytes: Uint8Array, path: string): GraphIndex {
   forEachField(bytes, graphField.start, graphField.end, (f) => {
     switch (f.number) {
       case 1:
-        index.nodes.push(readNode(bytes, f, index.nodes.length));
+        index.nodes.push(readNode(bytes, f.start, f.end, index.nodes.length));
         break;
       case 5: {
         const header = readTensorHeader(bytes, f);
