@@ -20,6 +20,7 @@ export const EXPERT_DROP_FIXTURES = [
   'softmoe_vit_plain',
   'smear_vit',
   'topk_vit',
+  'switch_vit',
   'expert_choice_vit',
   'text_topk',
 ];

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { detectLayers } from '../../src/core/detect';
 import { indexGraph } from '../../src/core/onnx/graph';
 import { loadFixtures } from '../support/fixtures';
+import { concat, message, stringField, valueInfo, varintField } from '../support/protoWriter';
 
 describe('MoE layer detection (structure)', () => {
   for (const { name, modelPath, reference } of loadFixtures()) {
@@ -33,4 +34,47 @@ describe('MoE layer detection (structure)', () => {
       }
     });
   }
+});
+
+describe('Switch-style top-1 routers (ArgMax over a softmax)', () => {
+  const FLOAT = 1;
+  const node = (op: string, inputs: string[], output: string, name: string, axis?: number) =>
+    message(
+      1,
+      ...inputs.map((i) => stringField(1, i)),
+      stringField(2, output),
+      stringField(3, name),
+      stringField(4, op),
+      ...(axis === undefined
+        ? []
+        : [message(5, stringField(1, 'axis'), varintField(3, axis), varintField(20, 2))]),
+    );
+  /** x [b, t, 4] → Softmax → ArgMax, its choice either routing (ScatterElements) or only an output. */
+  const graph = (routes: boolean) =>
+    concat(
+      varintField(1, 8),
+      message(
+        7,
+        node('Softmax', ['x'], 'p', '/blocks.0/moe/Softmax', -1),
+        node('ArgMax', ['p'], 'i', '/blocks.0/moe/ArgMax', -1),
+        ...(routes ? [node('ScatterElements', ['p', 'i', 'p'], 'dense', '/blocks.0/moe/Scatter', -1)] : []),
+        valueInfo(11, 'x', FLOAT, ['b', 't', 4]),
+        valueInfo(12, routes ? 'dense' : 'i', FLOAT, ['b', 't', 4]),
+      ),
+      message(8, varintField(2, 17)),
+    );
+
+  it('finds a top-1 layer when the choice routes tokens, with k = 1 from the probabilities', () => {
+    const bytes = graph(true);
+    const [candidate, ...rest] = detectLayers(indexGraph(bytes, 'switch.onnx'), bytes).candidates;
+    assert.equal(rest.length, 0);
+    assert.deepEqual([candidate!.id, candidate!.kind, candidate!.k], ['blocks.0.moe', 'topk', 1]);
+    assert.deepEqual(candidate!.tensors, { probs: 'p', topkIndices: 'i' });
+    assert.deepEqual(candidate!.computeTopK, { k: 1, renormalize: false });
+  });
+
+  it('ignores an ArgMax that only yields a prediction', () => {
+    const bytes = graph(false);
+    assert.deepEqual(detectLayers(indexGraph(bytes, 'classifier.onnx'), bytes).candidates, []);
+  });
 });

@@ -2,7 +2,8 @@
  * Token-choice top-k and expert choice: a softmax over experts feeding a TopK. The TopK's axis
  * decides the family: over the experts (the softmax axis) it is token choice; over the tokens
  * (typically after a transpose) it is expert choice. A TopK on raw logits whose values feed a
- * softmax (Mixtral's order) is token choice with renormalised weights.
+ * softmax (Mixtral's order) is token choice with renormalised weights. An ArgMax over the experts
+ * of a softmax (Switch Transformer) is token choice with k = 1.
  */
 import type { GraphIndex, OnnxNode } from '../onnx/graph';
 import { withSource } from './softMoe';
@@ -108,6 +109,49 @@ export function detectTopK(graph: GraphIndex, bytes: Uint8Array): LayerCandidate
         evidence: `TopK ${topk.name || topk.index} on router logits followed by a softmax over the chosen experts`,
       });
     }
+  }
+  found.push(...detectArgMax(graph));
+  return found;
+}
+
+/**
+ * Switch-style top-1: an ArgMax over the experts of a router softmax, whose choice routes tokens
+ * (some node reads it; an ArgMax that only yields a prediction is no router). The chosen
+ * expert's probability is its gate, not renormalised, so top-1 is recomputed from the probabilities.
+ */
+function detectArgMax(graph: GraphIndex): LayerCandidate[] {
+  const found: LayerCandidate[] = [];
+  for (const argmax of graph.nodes) {
+    const chosen = argmax.outputs[0];
+    if (argmax.opType !== 'ArgMax' || argmax.domain !== '' || !argmax.inputs[0] || !chosen) continue;
+    if (consumersOf(graph, chosen).length === 0) continue;
+    const above = softmaxAbove(graph, argmax.inputs[0], nodeAxis(argmax, 0));
+    if (!above) continue;
+    const softmaxAxis = nodeAxis(above.softmax, -1);
+    const rank = graph.valueInfo.get(above.softmax.outputs[0]!)?.shape?.length;
+    if (
+      above.axis !== undefined &&
+      !sameAxis(above.axis, softmaxAxis, rank ?? (above.axis >= 0 ? undefined : 3))
+    )
+      continue;
+    const probs = above.softmax.outputs[0]!;
+    // The gate, where the graph gathers the chosen probability (Switch's ReduceMax is not read).
+    const gate = consumersOf(graph, chosen).find(
+      (n) => (n.opType === 'GatherElements' || n.opType === 'Gather') && n.inputs[0] === probs,
+    );
+    const id = layerIdFromScope(moduleScope(above.softmax), `router_${argmax.index}`);
+    found.push({
+      id,
+      anchor: argmax.index,
+      hints: expertHints(graph, id, argmax.name),
+      k: 1,
+      ...withSource(argmax),
+      kind: 'topk',
+      tensors: { probs, topkIndices: chosen, ...(gate ? { topkWeights: gate.outputs[0]! } : {}) },
+      softmaxAxis,
+      computeTopK: { k: 1, renormalize: false },
+      evidence: `ArgMax ${argmax.name || argmax.index} over the experts of softmax ${above.softmax.name || above.softmax.index} (top-1)`,
+    });
   }
   return found;
 }
