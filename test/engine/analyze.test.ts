@@ -149,7 +149,7 @@ describe('analysis against PyTorch references', function () {
       (e: unknown) =>
         e instanceof MoeScopeError &&
         e.code === 'NO_MOE_LAYER' &&
-        /No MoE layer found in dense_vit\.onnx: searched \d+ nodes: \d+ Softmax, 0 TopK and 0 ArgMax nodes/.test(
+        /No MoE layer found in dense_vit\.onnx: searched \d+ nodes: \d+ Softmax, \d+ Sigmoid, 0 TopK and 0 ArgMax nodes/.test(
           e.message,
         ),
     );

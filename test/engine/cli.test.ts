@@ -66,7 +66,10 @@ describe('moe-scope CLI', () => {
     const dense = loadFixtures().find((f) => f.name === 'dense_vit')!;
     const run = cli('inspect', dense.modelPath);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^MoE layers: none found \(searched \d+ nodes: \d+ Softmax, 0 TopK and 0 ArgMax nodes/m);
+    assert.match(
+      run.stdout,
+      /^MoE layers: none found \(searched \d+ nodes: \d+ Softmax, \d+ Sigmoid, 0 TopK and 0 ArgMax nodes/m,
+    );
   });
 
   it('exits 1 with one clear line, no stack trace, on a file that is not ONNX', () => {

@@ -21,6 +21,7 @@ export const EXPERT_DROP_FIXTURES = [
   'smear_vit',
   'topk_vit',
   'switch_vit',
+  'sigmoid_topk_vit',
   'expert_choice_vit',
   'text_topk',
 ];

@@ -22,6 +22,7 @@ describe('MoE layer detection (structure)', () => {
           dispatch: t.dispatch,
           combine: t.combine,
           probs: t.probs,
+          scores: t.scores,
           topk_indices: t.topkIndices,
           topk_weights: t.topkWeights,
           selected_tokens: t.selected,

@@ -113,15 +113,38 @@ function probsTokensExperts(
   outputs: Outputs,
   batch: number,
 ): Tensor<'float32'> {
-  const raw = layer.tensors.probs
-    ? float(outputs, layer.tensors.probs, 'probs')
-    : softmaxLast(float(outputs, layer.tensors.logits, 'logits'));
-  const axis = layer.tensors.probs ? (layer.layout.probsAxis ?? -1) : -1;
+  const { probs, scores, logits } = layer.tensors;
+  const raw = probs
+    ? float(outputs, probs, 'probs')
+    : scores
+      ? float(outputs, scores, 'affinity')
+      : softmaxLast(float(outputs, logits, 'logits'));
+  const axis = probs || scores ? (layer.layout.probsAxis ?? -1) : -1;
   // Exporters sometimes fold batch and tokens into one axis ([B·m, E]); unfold it.
-  if (raw.shape.length === 2 && raw.shape[0] !== batch && raw.shape[0]! % batch === 0) {
-    return reshape(raw, [batch, raw.shape[0]! / batch, raw.shape[1]!]);
+  const tokensExperts =
+    raw.shape.length === 2 && raw.shape[0] !== batch && raw.shape[0]! % batch === 0
+      ? reshape(raw, [batch, raw.shape[0]! / batch, raw.shape[1]!])
+      : axisLastThenFold(raw, axis);
+  return scores ? normalizeLast(tokensExperts) : tokensExperts;
+}
+
+/** Sigmoid affinities as a distribution over the experts: each row divided by its sum. */
+function normalizeLast(t: Tensor<'float32'>): Tensor<'float32'> {
+  const width = t.shape[t.shape.length - 1]!;
+  const out = new Float32Array(t.data.length);
+  for (let row = 0; row < t.data.length; row += width) {
+    let sum = 0;
+    for (let i = 0; i < width; i++) sum += t.data[row + i]!;
+    for (let i = 0; i < width; i++) out[row + i] = t.data[row + i]! / sum;
   }
-  return axisLastThenFold(raw, axis);
+  return { dtype: 'float32', shape: t.shape, data: out };
+}
+
+/** Largest distance of a tensor's finite values outside [0, 1] (sigmoid affinities lie inside). */
+function outsideUnit(t: Tensor<'float32'>): number {
+  let worst = 0;
+  for (const v of t.data) if (Number.isFinite(v)) worst = Math.max(worst, -v, v - 1);
+  return worst;
 }
 
 export function confirmCandidate(
@@ -185,10 +208,16 @@ export function confirmCandidate(
     case 'expert_choice': {
       const layer = { tensors: candidate.tensors, layout: { probsAxis: candidate.softmaxAxis } };
       const probs = probsTokensExperts(layer, outputs, batch);
-      const dtype = routingDtype(outputs, candidate.tensors.probs ?? candidate.tensors.logits);
+      const { scores } = candidate.tensors;
+      const dtype = routingDtype(outputs, candidate.tensors.probs ?? scores ?? candidate.tensors.logits);
       const deviation = sumDeviation(probs, 2);
       if (deviation > tolerance(dtype))
         throw new Error(`router probabilities deviate from summing to 1 by ${deviation.toExponential(1)}`);
+      const outside = scores ? outsideUnit(float(outputs, scores, 'affinity')) : 0;
+      if (outside > tolerance(dtype))
+        throw new Error(
+          `affinities leave [0, 1] by ${outside.toExponential(1)}; a sigmoid router's stay inside`,
+        );
       const [, tokens, experts] = probs.shape as [number, number, number];
       if (candidate.kind === 'topk') {
         const k =

@@ -14,19 +14,21 @@ export function detectLayers(graph: GraphIndex, bytes: Uint8Array): Detection {
   const topk = [...detectTopK(graph, bytes), ...detectFusedMoe(graph)];
   const claimed = new Set<string>();
   for (const c of [...softMoe, ...topk]) {
-    for (const name of [c.tensors.dispatch, c.tensors.combine, c.tensors.probs]) if (name) claimed.add(name);
+    for (const name of [c.tensors.dispatch, c.tensors.combine, c.tensors.probs, c.tensors.scores])
+      if (name) claimed.add(name);
   }
   const smear = detectSmear(graph, claimed);
   const candidates = uniqueIds([...softMoe, ...topk, ...smear].sort((a, b) => a.anchor - b.anchor));
   const softmaxes = graph.nodes.filter((n) => n.opType === 'Softmax').length;
   const topks = graph.nodes.filter((n) => n.opType === 'TopK').length;
   const argmaxes = graph.nodes.filter((n) => n.opType === 'ArgMax').length;
+  const sigmoids = graph.nodes.filter((n) => n.opType === 'Sigmoid').length;
   const fused = graph.nodes.filter(
     (n) => n.domain === 'com.microsoft' && (n.opType === 'MoE' || n.opType === 'QMoE'),
   ).length;
   const searched =
-    `searched ${graph.nodes.length} nodes: ${softmaxes} Softmax, ${topks} TopK and ${argmaxes} ArgMax nodes for Soft MoE (token- and slot-axis ` +
-    'softmaxes over one logits tensor), top-k and expert-choice routers (softmax → TopK or ArgMax) and SMEAR routers ' +
+    `searched ${graph.nodes.length} nodes: ${softmaxes} Softmax, ${sigmoids} Sigmoid, ${topks} TopK and ${argmaxes} ArgMax nodes for Soft MoE (token- and slot-axis ` +
+    'softmaxes over one logits tensor), top-k and expert-choice routers (softmax or sigmoid → TopK, softmax → ArgMax) and SMEAR routers ' +
     `(softmax weighting stacked expert weights), and ${fused} fused com.microsoft MoE/QMoE nodes`;
   return { candidates, searched };
 }

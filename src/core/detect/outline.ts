@@ -107,9 +107,10 @@ function softMoeExperts(graph: GraphIndex, c: LayerCandidate): Partial<LayerOutl
 }
 
 function routedExperts(graph: GraphIndex, c: LayerCandidate): Partial<LayerOutline> {
+  const distribution = c.tensors.probs ?? c.tensors.scores;
   const experts =
-    staticDim(graph, c.tensors.probs, c.softmaxAxis) ??
-    routerWidth(graph, c.tensors.logits ?? c.tensors.probs) ??
+    staticDim(graph, distribution, c.softmaxAxis) ??
+    routerWidth(graph, c.tensors.logits ?? distribution) ??
     c.hints.namedExperts;
   return experts !== undefined ? { experts } : {};
 }

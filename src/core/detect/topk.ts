@@ -37,6 +37,41 @@ function softmaxAbove(
   return undefined;
 }
 
+/**
+ * DeepSeek-V3 routing: TopK over sigmoid affinities, through views and the Add of a per-expert
+ * balance bias (which decides the choice but not the gates).
+ */
+function sigmoidAbove(graph: GraphIndex, tensor: string): OnnxNode | undefined {
+  let current = tensor;
+  for (let guard = 0; guard < 16; guard++) {
+    const node = producerOf(graph, current);
+    if (!node) return undefined;
+    if (node.opType === 'Sigmoid') return node;
+    if (node.opType === 'Add') {
+      // Follow the input that is computed, not the bias (an initializer or constant).
+      const computed = node.inputs.filter(
+        (i) => i && !graph.initializers.has(i) && producerOf(graph, i)?.opType !== 'Constant',
+      );
+      if (computed.length !== 1) return undefined;
+      current = computed[0]!;
+      continue;
+    }
+    if (!VIEW_OPS.has(node.opType)) return undefined;
+    current = node.inputs[0]!;
+  }
+  return undefined;
+}
+
+/** The gates: the chosen affinities (GatherElements by the TopK indices), normalised when they are. */
+function gatheredWeights(graph: GraphIndex, scores: string, indices: string): { topkWeights?: string } {
+  const gather = consumersOf(graph, indices).find(
+    (n) => (n.opType === 'GatherElements' || n.opType === 'Gather') && n.inputs[0] === scores,
+  );
+  if (!gather) return {};
+  const picked = gather.outputs[0]!;
+  return { topkWeights: renormalisedWeights(graph, picked) ?? picked };
+}
+
 /** Renormalised weights: TopK values divided by their own sum (Div(values, ReduceSum(values))). */
 function renormalisedWeights(graph: GraphIndex, values: string): string | undefined {
   for (const node of consumersOf(graph, values)) {
@@ -96,6 +131,18 @@ export function detectTopK(graph: GraphIndex, bytes: Uint8Array): LayerCandidate
           evidence: `TopK ${topk.name || topk.index} over the tokens of softmax ${above.softmax.name || above.softmax.index}`,
         });
       }
+      continue;
+    }
+    const sigmoid = sigmoidAbove(graph, topk.inputs[0]);
+    if (sigmoid) {
+      const scores = sigmoid.outputs[0]!;
+      found.push({
+        ...base,
+        kind: 'topk',
+        tensors: { scores, topkIndices: indices, ...gatheredWeights(graph, scores, indices) },
+        softmaxAxis: topkAxis,
+        evidence: `TopK ${topk.name || topk.index} over the sigmoid affinities of ${sigmoid.name || sigmoid.index}`,
+      });
       continue;
     }
     // Mixtral order: TopK on logits, then a softmax over the k chosen values.

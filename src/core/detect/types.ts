@@ -13,6 +13,11 @@ export interface LayerTensors {
   logits?: string;
   /** Top-k, expert choice, SMEAR: the softmax over experts. */
   probs?: string;
+  /**
+   * Top-k with sigmoid affinities (DeepSeek-V3): one score in (0, 1) per expert. MoE Scope's
+   * routing distribution is these scores normalised over the experts.
+   */
+  scores?: string;
   /** Top-k: chosen expert indices and their (possibly renormalised) weights. */
   topkIndices?: string;
   topkWeights?: string;
