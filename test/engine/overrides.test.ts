@@ -6,6 +6,7 @@ import { MoeScopeError } from '../../src/core/errors';
 import { analyzeModel } from '../../src/engine/analyze';
 import { handlers } from '../../src/engine/handlers';
 import { loadFixtures, MODELS_DIR } from '../support/fixtures';
+import { maxAbsDiff, referenceTensor } from '../support/reference';
 
 describe('layer overrides in <model>.moe.json', function () {
   this.timeout(60_000);
@@ -44,6 +45,42 @@ describe('layer overrides in <model>.moe.json', function () {
       ]),
       [['router.second', 'topk', 8, 2, true]],
     );
+  });
+
+  it('describes a sigmoid router by its affinities, read as a distribution over the experts', async () => {
+    const sigmoid = loadFixtures().find((f) => f.name === 'sigmoid_topk_vit')!;
+    const folder = mkdtempSync(join(tmpdir(), 'moe-scope-overrides-'));
+    const model = join(folder, 'model.onnx');
+    copyFileSync(sigmoid.modelPath, model);
+    const named = (sigmoid.reference.layers[1] as unknown as { onnxTensors: Record<string, string> })
+      .onnxTensors;
+    writeFileSync(
+      join(folder, 'model.moe.json'),
+      JSON.stringify({
+        layers: [
+          {
+            id: 'router.second',
+            kind: 'topk',
+            scores: named.scores,
+            topkIndices: named.topk_indices,
+            topkWeights: named.topk_weights,
+          },
+        ],
+        ignore: ['blocks.2.mlp'],
+      }),
+    );
+    const report = await analyzeModel({
+      modelPath: model,
+      inputsPath: join(MODELS_DIR, sigmoid.reference.files.inputs!),
+      samples: 64,
+    });
+    assert.deepEqual(
+      report.layers.map((l) => [l.id, l.kind, l.experts, l.k]),
+      [['router.second', 'topk', 8, 2]],
+    );
+    const probs = report.perSample!.flatMap((s) => Array.from(s.layers['router.second']!.probs!.data));
+    const expected = referenceTensor(sigmoid, 'blocks.3.mlp.probs').data as Float32Array;
+    assert.ok(maxAbsDiff(probs, expected) < 1e-5, 'the affinities normalised as PyTorch did');
   });
 
   it('names the sidecar and the unknown tensor when a description is wrong', async () => {

@@ -7,6 +7,7 @@
  *       { "id": "blocks.2.mixer", "kind": "soft_moe", "dispatch": "<tensor>", "combine": "<tensor>",
  *         "experts": 8, "tokenAxis": 1 },
  *       { "id": "moe.0", "kind": "topk", "probs": "<tensor>", "topkIndices": "<tensor>", "topkWeights": "<tensor>" },
+ *       (a sigmoid router names its affinities as "scores" instead of "probs")
  *       { "id": "moe.1", "kind": "expert_choice", "probs": "<tensor>", "selected": "<tensor>", "gates": "<tensor>",
  *         "expertAxis": -1 },
  *       { "id": "adapter", "kind": "smear", "probs": "<tensor>" }
@@ -50,6 +51,7 @@ const TENSOR_KEYS: (keyof LayerTensors)[] = [
   'combine',
   'logits',
   'probs',
+  'scores',
   'topkIndices',
   'topkWeights',
   'selected',
@@ -84,7 +86,7 @@ export function parseOverrides(value: unknown, source: string): Overrides {
       tensors[key] = e[key] as string;
     }
     const missing = REQUIRED[kind].filter((key) => !tensors[key]);
-    if (kind === 'topk' && !tensors.probs && !tensors.logits) missing.push('probs');
+    if (kind === 'topk' && !tensors.probs && !tensors.logits && !tensors.scores) missing.push('probs');
     if (missing.length) throw fail(`layers[${i}] (${kind}) needs ${missing.join(', ')}`);
     for (const key of ['experts', 'tokenAxis', 'expertAxis']) {
       if (e[key] !== undefined && !Number.isInteger(e[key]))
