@@ -19,9 +19,9 @@ export interface OpenedSession {
 /**
  * ONNX Runtime's worker threads spin after each parallel step, waiting for the next. The engine
  * shares its cores with VS Code, and Compare runs two sessions side by side whose spinning
- * workers take each other's cores. With spinning off, Compare ran 1.1–1.3× faster and every
- * workload took 1.2–1.9× less CPU time on two cores; one model's analysis ran 4–6% slower
- * (npm run bench, (f)).
+ * workers take each other's cores. With spinning off, Compare ran 1.01–1.34× faster (median
+ * 1.12×) and every workload took 1.2–1.9× less CPU time on two cores; one model's analysis ran
+ * from as fast to 21% slower (median 4%) (npm run bench, (f)).
  */
 export const NO_SPINNING = {
   session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
