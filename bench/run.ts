@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { benchInstrumentation } from './instrumentation.bench';
 import { benchLargeModel } from './largeModel.bench';
 import { benchMasks } from './masks.bench';
+import { benchPrecision } from './precision.bench';
 import { benchThreads } from './threads.bench';
 import type { ProviderName } from '../src/engine/session';
 
@@ -28,10 +29,10 @@ function providers(argv: string[]): ProviderName[] {
   return [name];
 }
 
-/** `--only a,b` runs those parts: instrumentation, large, masks, threads (default all). */
+/** `--only a,b` runs those parts: instrumentation, large, masks, threads, precision (default all). */
 function chosenParts(argv: string[]): Set<string> {
   const at = argv.indexOf('--only');
-  const parts = ['instrumentation', 'large', 'masks', 'threads'];
+  const parts = ['instrumentation', 'large', 'masks', 'threads', 'precision'];
   if (at < 0) return new Set(parts);
   const asked = (argv[at + 1] ?? '').split(',');
   const unknown = asked.filter((part) => !parts.includes(part));
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     ['large', () => benchLargeModel(root)],
     ['masks', () => benchMasks(root, chosen)],
     ['threads', () => benchThreads(root, chosen)],
+    ['precision', () => benchPrecision(root, chosen)],
   ];
   for (const [name, bench] of benches) {
     if (!parts.has(name)) continue;
