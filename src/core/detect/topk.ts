@@ -64,12 +64,24 @@ function sigmoidAbove(graph: GraphIndex, tensor: string): OnnxNode | undefined {
 
 /** The gates: the chosen affinities (GatherElements by the TopK indices), normalised when they are. */
 function gatheredWeights(graph: GraphIndex, scores: string, indices: string): { topkWeights?: string } {
-  const gather = consumersOf(graph, indices).find(
-    (n) => (n.opType === 'GatherElements' || n.opType === 'Gather') && n.inputs[0] === scores,
-  );
+  const gather = gatherAt(graph, scores, indices);
   if (!gather) return {};
   const picked = gather.outputs[0]!;
   return { topkWeights: renormalisedWeights(graph, picked) ?? picked };
+}
+
+/** Whether the (mapped) selection axis is the softmax's own axis, the experts' (unknown: assume so). */
+function overExperts(graph: GraphIndex, above: { softmax: OnnxNode; axis: number | undefined }): boolean {
+  if (above.axis === undefined) return true;
+  const rank = graph.valueInfo.get(above.softmax.outputs[0]!)?.shape?.length;
+  return sameAxis(above.axis, nodeAxis(above.softmax, -1), rank ?? (above.axis >= 0 ? undefined : 3));
+}
+
+/** The node that gathers `source` at the chosen expert `indices` (the gate values), if any. */
+function gatherAt(graph: GraphIndex, source: string, indices: string): OnnxNode | undefined {
+  return consumersOf(graph, indices).find(
+    (n) => (n.opType === 'GatherElements' || n.opType === 'Gather') && n.inputs[0] === source,
+  );
 }
 
 /** Renormalised weights: TopK values divided by their own sum (Div(values, ReduceSum(values))). */
@@ -108,13 +120,8 @@ export function detectTopK(graph: GraphIndex, bytes: Uint8Array): LayerCandidate
     };
     if (above) {
       const softmaxAxis = nodeAxis(above.softmax, -1);
-      const rank = graph.valueInfo.get(above.softmax.outputs[0]!)?.shape?.length;
-      const overExperts =
-        above.axis === undefined
-          ? true
-          : sameAxis(above.axis, softmaxAxis, rank ?? (above.axis >= 0 ? undefined : 3));
       const probs = above.softmax.outputs[0]!;
-      if (overExperts) {
+      if (overExperts(graph, above)) {
         found.push({
           ...base,
           kind: 'topk',
@@ -173,19 +180,10 @@ function detectArgMax(graph: GraphIndex): LayerCandidate[] {
     if (argmax.opType !== 'ArgMax' || argmax.domain !== '' || !argmax.inputs[0] || !chosen) continue;
     if (consumersOf(graph, chosen).length === 0) continue;
     const above = softmaxAbove(graph, argmax.inputs[0], nodeAxis(argmax, 0));
-    if (!above) continue;
-    const softmaxAxis = nodeAxis(above.softmax, -1);
-    const rank = graph.valueInfo.get(above.softmax.outputs[0]!)?.shape?.length;
-    if (
-      above.axis !== undefined &&
-      !sameAxis(above.axis, softmaxAxis, rank ?? (above.axis >= 0 ? undefined : 3))
-    )
-      continue;
+    if (!above || !overExperts(graph, above)) continue;
     const probs = above.softmax.outputs[0]!;
     // The gate, where the graph gathers the chosen probability (Switch's ReduceMax is not read).
-    const gate = consumersOf(graph, chosen).find(
-      (n) => (n.opType === 'GatherElements' || n.opType === 'Gather') && n.inputs[0] === probs,
-    );
+    const gate = gatherAt(graph, probs, chosen);
     const id = layerIdFromScope(moduleScope(above.softmax), `router_${argmax.index}`);
     found.push({
       id,
@@ -195,7 +193,7 @@ function detectArgMax(graph: GraphIndex): LayerCandidate[] {
       ...withSource(argmax),
       kind: 'topk',
       tensors: { probs, topkIndices: chosen, ...(gate ? { topkWeights: gate.outputs[0]! } : {}) },
-      softmaxAxis,
+      softmaxAxis: nodeAxis(above.softmax, -1),
       computeTopK: { k: 1, renormalize: false },
       evidence: `ArgMax ${argmax.name || argmax.index} over the experts of softmax ${above.softmax.name || above.softmax.index} (top-1)`,
     });

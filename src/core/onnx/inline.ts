@@ -14,7 +14,8 @@
 import { MoeScopeError } from '../errors';
 import { concatBytes, lengthDelimited, messageField, stringField, varintField } from './encode';
 import { readNode } from './graph';
-import { Field, forEachField, readString, WireType } from './protobuf';
+import { Field, forEachField, readString } from './protobuf';
+import { readOpset } from './summary';
 
 interface LocalFunction {
   key: string;
@@ -39,13 +40,9 @@ function keyOf(domain: string, name: string, overload: string): string {
   return `${domain}\u0000${name}\u0000${overload}`;
 }
 
+/** An OperatorSetIdProto field as [domain ("" for the default one), version]. */
 function opsetOf(bytes: Uint8Array, field: Field): [string, number] {
-  let domain = '';
-  let version = 0;
-  forEachField(bytes, field.start, field.end, (f) => {
-    if (f.number === 1) domain = readString(bytes, f);
-    else if (f.number === 2 && f.wireType === WireType.Varint) version = f.value;
-  });
+  const { domain, version } = readOpset(bytes, field.start, field.end);
   return [domain === 'ai.onnx' ? '' : domain, version];
 }
 

@@ -67,7 +67,7 @@ export function readValueInfo(bytes: Bytes, start: number, end: number): TensorS
   return spec;
 }
 
-function readOpset(bytes: Bytes, start: number, end: number): OpsetImport {
+export function readOpset(bytes: Bytes, start: number, end: number): OpsetImport {
   const opset: OpsetImport = { domain: '', version: 0 };
   forEachField(bytes, start, end, (f) => {
     if (f.number === 1) opset.domain = readString(bytes, f);
